@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One command for a newcomer: install everything and run every test (services on SQLite and
+# PostgreSQL, the assistant's unit tests, Rasa data validation and test stories, and end-to-end
+# conversations through the real servers). Exit code 0 only when all of it passed.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/scripts/postgres.sh"
+cd "$ROOT"
+mkdir -p var/test-results
+rm -f var/test-results/*.xml
+trap stop_test_postgres EXIT
+
+# run_pytest NAME PYTHON ARGS... : pytest's exit code 5 (nothing collected) is a failure here.
+run_pytest() {
+  local name="$1" py="$2"; shift 2
+  say "tests: $name"
+  set +e; "$py" -m pytest -q -p no:cacheprovider --junitxml="var/test-results/$name.xml" "$@"; local rc=$?; set -e
+  if [ "$rc" = 5 ]; then die "$name: pytest collected no tests"; fi
+  [ "$rc" = 0 ] || die "$name: tests failed (pytest exit code $rc)"
+}
+
+setup_services
+start_test_postgres
+run_pytest services "$VENV_SERVICES/bin/python" tests/services
+
+setup_bot
+bash scripts/train.sh
+say "tests: rasa data validate"
+"$VENV_BOT/bin/rasa" data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
+run_pytest assistant-unit "$VENV_BOT/bin/python" tests/assistant/unit
+say "tests: Rasa test stories (--fail-on-prediction-errors)"
+"$VENV_BOT/bin/rasa" test core --model models/quickconnect.tar.gz --stories tests/stories \
+  --fail-on-prediction-errors --out var/test-results/stories >/dev/null \
+  || die "test stories failed: see var/test-results/stories/failed_test_stories.yml"
+echo "test stories: $(grep -c '^- story:' tests/stories/*.yml | awk -F: '{s+=$2} END {print s}') stories, all predicted correctly"
+run_pytest assistant-integration "$VENV_BOT/bin/python" tests/assistant/integration
+
+"$VENV_SERVICES/bin/python" - <<'PY'
+import glob, xml.etree.ElementTree as ET
+t = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for f in glob.glob("var/test-results/*.xml"):
+    for s in ET.parse(f).getroot().iter("testsuite"):
+        for k in t:
+            t[k] += int(s.get(k, 0))
+passed = t["tests"] - t["failures"] - t["errors"] - t["skipped"]
+print(f"total: {passed} passed, {t['failures'] + t['errors']} failed, {t['skipped']} skipped")
+PY
