@@ -1,0 +1,1 @@
+"""Python that runs inside the Rasa server: custom channel and custom NLU components."""
