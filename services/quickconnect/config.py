@@ -1,0 +1,54 @@
+"""Every environment variable the services read, read once, here."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+DEV_JWT_SECRET = "quickconnect-dev-secret-change-me"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    jwt_secret: str
+    token_ttl_seconds: int
+    today: date | None          # QC_TODAY pins the services' date (demos, tests)
+    host: str
+    port: int
+    activation_interval_seconds: float
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
+
+
+def _default_database_url() -> str:
+    var = REPO_ROOT / "var"
+    var.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{var / 'quickconnect.db'}"
+
+
+def load(env: dict | None = None) -> Settings:
+    env = os.environ if env is None else env
+    secret = env.get("QC_JWT_SECRET")
+    if not secret:
+        # Fine on a laptop; a deployment must set its own secret or anyone can forge tokens.
+        log.warning("QC_JWT_SECRET is not set: using the development secret")
+        secret = DEV_JWT_SECRET
+    today = env.get("QC_TODAY")
+    return Settings(
+        database_url=env.get("QC_DATABASE_URL") or _default_database_url(),
+        jwt_secret=secret,
+        token_ttl_seconds=int(env.get("QC_TOKEN_TTL_SECONDS", "3600")),
+        today=date.fromisoformat(today) if today else None,
+        host=env.get("QC_HOST", "127.0.0.1"),
+        port=int(env.get("QC_PORT", "8000")),
+        activation_interval_seconds=float(env.get("QC_ACTIVATION_INTERVAL_SECONDS", "60")),
+    )

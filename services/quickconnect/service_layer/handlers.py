@@ -1,0 +1,513 @@
+"""One function per use case. Reads return JSON-ready dicts; writes stage their rows, an audit
+row and billing entries in one unit of work and commit it (uow.commit(result))."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from ..adapters import geo
+from ..adapters import orm
+from ..adapters.passwords import verify_secret
+from ..domain import quotes as q
+from ..domain.catalog import Catalog
+from ..domain.countries import CountryDirectory
+from ..domain.errors import (AlreadySubscribed, ConcurrentChange, Forbidden, InvalidRequest,
+                             NotSubscribed, Unauthorized, UnknownAccount, UnknownPlan)
+from ..domain.money import ZERO, Cycle, cycle_for
+from ..domain.recommend import plan_cost, rank_plans
+from ..domain.usage import minutes_in_plan
+from . import views
+
+LIVE = ("pending_activation", "active")
+
+
+@dataclass(frozen=True)
+class Actor:
+    subject: str          # account number, agent id, or "system"
+    role: str             # customer | agent | system
+    channel: str = "api"
+
+
+SYSTEM = Actor("system", "system", "worker")
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _directory(aliases: tuple) -> CountryDirectory:
+    return CountryDirectory(geo.continents(), dict(aliases))
+
+
+def countries(catalog: Catalog) -> CountryDirectory:
+    return _directory(tuple(sorted(catalog.country_aliases.items())))
+
+
+def _account(uow, actor: Actor, account_number: str, for_update: bool = False) -> orm.CustomerRow:
+    if actor.role == "customer" and actor.subject != account_number:
+        raise Forbidden("You can only see and change your own account.")
+    customer = uow.repo.customer(account_number, for_update=for_update)
+    if customer is None:
+        raise UnknownAccount(f"There is no account {account_number}.")
+    return customer
+
+
+def _require_agent(actor: Actor) -> None:
+    if actor.role != "agent":
+        raise Forbidden("Only agents can do this.")
+
+
+def _live_subscription(uow, customer, service) -> orm.SubscriptionRow:
+    for row in uow.repo.subscriptions(customer.id):
+        if row.service_code == service.code and row.status in LIVE:
+            return row
+    raise NotSubscribed(f"{customer.account_number} has no active {service.name} subscription.")
+
+
+def _check_version(row, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != row.version:
+        raise ConcurrentChange(f"This subscription changed since you read it (version {expected_version}, "
+                               f"now {row.version}); nothing was changed. Please check and try again.")
+
+
+def _plan_now(uow, customer, catalog: Catalog, today):
+    """The plan period in force today (the latest one starting on or before today)."""
+    current = None
+    for period in uow.repo.plan_periods(customer.id):
+        if period.valid_from <= today and (period.valid_to is None or period.valid_to >= today):
+            current = period
+    if current is None:
+        raise UnknownPlan(f"{customer.account_number} has no calling plan.")
+    return current, catalog.plan(current.plan_code)
+
+
+def _bill(uow, customer, clock, kind, amount, description, subscription_id=None):
+    if amount == ZERO:
+        return None
+    row = orm.BillingEntryRow(customer_id=customer.id, date=clock.today(), kind=kind, amount=amount,
+                              description=description, subscription_id=subscription_id,
+                              created_at=clock.now())
+    uow.repo.add(row)
+    return row
+
+
+def _audit(uow, clock, actor: Actor, action: str, account_number, before, after) -> None:
+    uow.repo.add(orm.AuditRow(at=clock.now(), actor=actor.subject, role=actor.role, channel=actor.channel,
+                              action=action, account_number=account_number, before=before, after=after))
+
+
+def _cycle(customer, clock) -> Cycle:
+    return cycle_for(customer.billing_cycle_day, clock.today())
+
+
+def authenticate(uow, account_number: str | None = None, pin: str | None = None,
+                 agent_id: str | None = None, password: str | None = None) -> tuple[str, str, str]:
+    """(subject, role, name) for valid demo credentials; Unauthorized otherwise."""
+    with uow:
+        if account_number is not None and pin is not None:
+            customer = uow.repo.customer(account_number)
+            if customer is not None and verify_secret(pin, customer.pin_hash):
+                return customer.account_number, "customer", customer.name
+        elif agent_id is not None and password is not None:
+            agent = uow.repo.agent(agent_id)
+            if agent is not None and verify_secret(password, agent.password_hash):
+                return agent.agent_id, "agent", agent.name
+        raise Unauthorized("Those credentials are not right.")
+
+
+def identity(uow, account_number: str | None = None, agent_id: str | None = None) -> tuple[str, str, str]:
+    """(subject, role, name) of an existing customer or agent (the operator's token command)."""
+    with uow:
+        row = uow.repo.customer(account_number) if account_number else uow.repo.agent(agent_id)
+        if row is None:
+            raise UnknownAccount(f"There is no {'account' if account_number else 'agent'} "
+                                 f"{account_number or agent_id}.")
+        return (row.account_number, "customer", row.name) if account_number else (row.agent_id, "agent", row.name)
+
+
+# -- catalog -------------------------------------------------------------------------------
+
+def list_services(uow) -> list[dict]:
+    with uow:
+        catalog = uow.repo.catalog()
+        return [views.service(s, catalog.fee_terms) for s in catalog.services]
+
+
+def get_service(uow, name: str) -> dict:
+    with uow:
+        catalog = uow.repo.catalog()
+        return views.service(catalog.service(name), catalog.fee_terms)
+
+
+def list_plans(uow) -> list[dict]:
+    with uow:
+        return [views.plan(p) for p in uow.repo.catalog().plans]
+
+
+def plan_coverage(uow, name: str) -> dict:
+    with uow:
+        catalog = uow.repo.catalog()
+        plan = catalog.plan(name)
+        everyone = countries(catalog).all()
+        blocked = [c for c in everyone if c.code in catalog.blocked_countries]
+        included = [c for c in everyone if c.code not in catalog.blocked_countries and plan.includes(c.region)]
+        if plan.kind == "pay_per_minute":
+            note = "Every country we serve is charged per minute at its region's rate; nothing is included."
+        elif plan.kind == "unlimited":
+            note = (f"Unlimited calls to every country we serve up to {plan.fair_use_minutes} minutes a "
+                    f"cycle (fair use); beyond that, pay-per-minute rates.")
+        else:
+            note = (f"{plan.included_minutes} minutes a cycle to {', '.join(plan.regions)}; beyond that "
+                    f"${plan.overage_rate} a minute. Other countries are charged at pay-per-minute rates.")
+        return {"plan": views.ref(plan), "regions": list(plan.regions) if plan.regions is not None else None,
+                "countries_covered": len(included),
+                "included": [views.ref(c) for c in included], "blocked": [views.ref(c) for c in blocked],
+                "note": note}
+
+
+def resolve_country(uow, query: str) -> dict:
+    with uow:
+        return views.country(countries(uow.repo.catalog()).resolve(query))
+
+
+def rates_for_country(uow, query: str) -> dict:
+    with uow:
+        catalog = uow.repo.catalog()
+        country = countries(catalog).resolve(query)
+        blocked = country.code in catalog.blocked_countries
+        rate = catalog.rate(country.region)
+        rates = []
+        for plan in catalog.plans:
+            if blocked:
+                rates.append({"plan": views.ref(plan), "per_minute": None, "included_in_plan": False,
+                              "note": f"calls to {country.name} are not available on any plan"})
+            elif plan.kind == "unlimited":
+                rates.append({"plan": views.ref(plan), "per_minute": "0.00", "included_in_plan": True,
+                              "note": f"unlimited up to the {plan.fair_use_minutes:,}-minute fair-use limit; "
+                                      f"beyond that ${rate} a minute"})
+            elif plan.includes(country.region):
+                rates.append({"plan": views.ref(plan), "per_minute": "0.00", "included_in_plan": True,
+                              "note": f"counts against the {plan.included_minutes} included minutes; "
+                                      f"beyond that ${plan.overage_rate} a minute"})
+            else:
+                note = ("charged per minute" if plan.kind == "pay_per_minute"
+                        else f"outside {plan.name}'s region: charged at the pay-per-minute rate")
+                rates.append({"plan": views.ref(plan), "per_minute": views.amount(rate),
+                              "included_in_plan": False, "note": note})
+        return {"country": views.country(country), "blocked": blocked, "rates": rates}
+
+
+# -- customers and subscriptions --------------------------------------------------------------
+
+def get_customer(uow, clock, actor: Actor, account_number: str) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        _, plan = _plan_now(uow, customer, uow.repo.catalog(), clock.today())
+        return {"account_number": customer.account_number, "name": customer.name,
+                "uses_online_account": customer.uses_online_account,
+                "billing_cycle_day": customer.billing_cycle_day, "cycle": views.cycle(_cycle(customer, clock)),
+                "plan": views.ref(plan)}
+
+
+def list_subscriptions(uow, actor: Actor, account_number: str) -> list[dict]:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        return [views.subscription(row, catalog) for row in uow.repo.subscriptions(customer.id)]
+
+
+def _quote(uow, clock, customer, catalog, action: str, service_name: str, tier_name: str | None):
+    service = catalog.service(service_name)
+    cycle = _cycle(customer, clock)
+    today = clock.today()
+    if action == "add":
+        for row in uow.repo.subscriptions(customer.id):
+            if row.service_code == service.code and row.status in LIVE:
+                raise AlreadySubscribed(f"{customer.account_number} already has {service.name} "
+                                        f"({row.status.replace('_', ' ')}).")
+        if tier_name is None and len(service.tiers) > 1:
+            raise InvalidRequest(f"Which {service.name} tier? Choose one of: "
+                                 + ", ".join(t.name for t in service.tiers) + ".",
+                                 [t.name for t in service.tiers])
+        tier = service.tier(tier_name) if tier_name else service.tiers[0]
+        return None, q.quote_add(service, tier, cycle, clock.now(), catalog.fee_terms)
+    row = _live_subscription(uow, customer, service)
+    current = service.tier(row.tier_code)
+    if action == "modify":
+        if tier_name is None:
+            raise InvalidRequest(f"Which {service.name} tier should it change to?", [t.name for t in service.tiers])
+        return row, q.quote_modify(service, current, service.tier(tier_name), row.started_on, cycle, today,
+                                   catalog.fee_terms)
+    return row, q.quote_cancel(service, current, row.started_on, cycle, today, catalog.fee_terms)
+
+
+def quote_subscription(uow, clock, actor: Actor, account_number: str, action: str, service: str,
+                       tier: str | None = None) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        _, quote = _quote(uow, clock, customer, uow.repo.catalog(), action, service, tier)
+        return views.quote(quote)
+
+
+def add_service(uow, clock, actor: Actor, account_number: str, service: str, tier: str | None = None) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number, for_update=True)
+        catalog = uow.repo.catalog()
+        _, quote = _quote(uow, clock, customer, catalog, "add", service, tier)
+        row = orm.SubscriptionRow(customer_id=customer.id, service_code=quote.service.code,
+                                  tier_code=quote.to_tier.code, status="pending_activation",
+                                  started_on=clock.today(), activates_at=quote.activation_eta)
+        uow.repo.add(row)
+        uow.flush()
+        label = f"{quote.service.name} ({quote.to_tier.name})"
+        entries = [_bill(uow, customer, clock, "prorated_charge", quote.prorated_charge,
+                         f"{label}: {quote.days_remaining} of {quote.cycle.days} days", row.id)]
+        return _finish_subscription_change(uow, clock, actor, customer, catalog, "add_service", None, row,
+                                           quote, entries)
+
+
+def modify_service(uow, clock, actor: Actor, account_number: str, service: str, tier: str,
+                   expected_version: int | None = None) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        row, quote = _quote(uow, clock, customer, catalog, "modify", service, tier)
+        _check_version(row, expected_version)
+        before = views.subscription(row, catalog)
+        row.tier_code = quote.to_tier.code
+        label = f"{quote.service.name} {quote.from_tier.name} to {quote.to_tier.name}"
+        days = f"{quote.days_remaining} of {quote.cycle.days} days"
+        entries = [_bill(uow, customer, clock, "prorated_charge", quote.prorated_charge, f"{label}: {days}", row.id),
+                   _bill(uow, customer, clock, "prorated_credit", -quote.prorated_credit, f"{label}: {days}", row.id),
+                   *[_bill(uow, customer, clock, f.kind, f.amount, f"{label}: {f.reason}", row.id) for f in quote.fees]]
+        return _finish_subscription_change(uow, clock, actor, customer, catalog, "modify_service", before, row,
+                                           quote, entries)
+
+
+def cancel_service(uow, clock, actor: Actor, account_number: str, service: str,
+                   expected_version: int | None = None) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        row, quote = _quote(uow, clock, customer, catalog, "cancel", service, None)
+        _check_version(row, expected_version)
+        before = views.subscription(row, catalog)
+        row.status, row.cancelled_on = "cancelled", clock.today()
+        label = f"{quote.service.name} ({quote.from_tier.name}) cancelled"
+        entries = [_bill(uow, customer, clock, "refund", -quote.refund,
+                         f"{label}: {quote.days_remaining} unused of {quote.cycle.days} days", row.id),
+                   *[_bill(uow, customer, clock, f.kind, f.amount, f"{label}: {f.reason}", row.id) for f in quote.fees]]
+        return _finish_subscription_change(uow, clock, actor, customer, catalog, "cancel_service", before, row,
+                                           quote, entries)
+
+
+def _finish_subscription_change(uow, clock, actor, customer, catalog, action, before, row, quote, entries):
+    uow.flush()     # the version bump and entry ids are part of the answer
+    after = views.subscription(row, catalog)
+    billed = [views.billing_entry(e) for e in entries if e is not None]
+    _audit(uow, clock, actor, action, customer.account_number, before,
+           {**after, "billing_entries": billed, "net_adjustment": views.amount(quote.net_adjustment)})
+    return uow.commit({"subscription": after, "quote": views.quote(quote), "billing_entries": billed})
+
+
+# -- calling plans ----------------------------------------------------------------------------
+
+def _calls(uow, catalog, customer, cycle: Cycle):
+    directory = countries(catalog)
+    return [(directory.get(r.country_code), r) for r in uow.repo.usage(customer.id, cycle.start, cycle.end)]
+
+
+def _usage_summary(calls, plan) -> dict:
+    by_country: dict[str, dict] = {}
+    for country, record in calls:
+        entry = by_country.setdefault(country.code, {"country": views.ref(country), "minutes": 0, "cost": ZERO})
+        entry["minutes"] += record.minutes
+        entry["cost"] += record.cost
+    minutes = sum(r.minutes for _, r in calls)
+    used = minutes_in_plan(plan, [(c, r.minutes) for c, r in calls])
+    remaining = None if plan.kind == "pay_per_minute" else max(plan.allowance - used, 0)
+    return {"minutes": minutes, "cost": views.amount(sum((r.cost for _, r in calls), ZERO)),
+            "included_minutes": plan.included_minutes if plan.kind == "regional" else None,
+            "minutes_remaining": remaining,
+            "by_country": [{**e, "cost": views.amount(e["cost"])} for e in by_country.values()]}
+
+
+def current_plan(uow, clock, actor: Actor, account_number: str) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        period, plan = _plan_now(uow, customer, catalog, clock.today())
+        cycle = _cycle(customer, clock)
+        return {"plan": {**views.plan_ref(plan), "kind": plan.kind, "since": views.when(period.valid_from)},
+                "restrictions": list(plan.restrictions), "cycle": views.cycle(cycle),
+                "usage": _usage_summary(_calls(uow, catalog, customer, cycle), plan),
+                "billing_history": [views.billing_entry(e) for e in uow.repo.billing(customer.id)],
+                "history": [{"plan": views.plan_ref(catalog.plan(p.plan_code)), "from": views.when(p.valid_from),
+                             "to": views.when(p.valid_to)} for p in uow.repo.plan_periods(customer.id)]}
+
+
+def usage(uow, clock, actor: Actor, account_number: str, cycles: int = 1) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        _, plan = _plan_now(uow, customer, catalog, clock.today())
+        result, cycle = [], _cycle(customer, clock)
+        for _ in range(cycles):
+            calls = _calls(uow, catalog, customer, cycle)
+            summary = _usage_summary(calls, plan)
+            result.append({"cycle": views.cycle(cycle), "minutes": summary["minutes"], "cost": summary["cost"],
+                           "by_country": summary["by_country"],
+                           "records": [{"date": views.when(r.called_on), "country": views.ref(c),
+                                        "minutes": r.minutes, "cost": views.amount(r.cost)} for c, r in calls]})
+            cycle = cycle_for(customer.billing_cycle_day, cycle.start - timedelta(days=1))
+        return {"cycles": result}
+
+
+def billing(uow, actor: Actor, account_number: str) -> list[dict]:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        return [views.billing_entry(e) for e in uow.repo.billing(customer.id)]
+
+
+def quote_plan_change(uow, clock, actor: Actor, account_number: str, plan: str, when: str) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        _, current = _plan_now(uow, customer, catalog, clock.today())
+        return views.plan_quote(q.quote_plan_change(current, catalog.plan(plan), when,
+                                                    _cycle(customer, clock), clock.today()))
+
+
+def change_plan(uow, clock, actor: Actor, account_number: str, plan: str, when: str) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number, for_update=True)
+        catalog = uow.repo.catalog()
+        today, cycle = clock.today(), _cycle(customer, clock)
+        period, current = _plan_now(uow, customer, catalog, today)
+        quote = q.quote_plan_change(current, catalog.plan(plan), when, cycle, today)
+        periods = uow.repo.plan_periods(customer.id)
+        before = {"plan": current.code, "periods": [_period(p) for p in periods]}
+        for scheduled in [p for p in periods if p.valid_from > today]:
+            uow.repo.delete(scheduled)     # a later choice replaces a change not yet in force
+        period.valid_to = today - timedelta(days=1) if when == "now" else cycle.end
+        new = orm.CustomerPlanRow(customer_id=customer.id, plan_code=quote.to_plan.code,
+                                  valid_from=quote.effective_date, valid_to=None)
+        uow.repo.add(new)
+        uow.repo.bump_version(customer)    # two simultaneous plan changes cannot both apply
+        entries = [_bill(uow, customer, clock, "prorated_credit", -quote.prorated_credit,
+                         f"{current.name}: {quote.days_remaining} unused of {cycle.days} days"),
+                   _bill(uow, customer, clock, "prorated_charge", quote.prorated_charge,
+                         f"{quote.to_plan.name}: {quote.days_remaining} of {cycle.days} days")]
+        uow.flush()
+        billed = [views.billing_entry(e) for e in entries if e is not None]
+        result = {"plan": {**views.plan_ref(quote.to_plan), "kind": quote.to_plan.kind,
+                           "since": views.when(quote.effective_date)},
+                  "quote": views.plan_quote(quote), "billing_entries": billed}
+        _audit(uow, clock, actor, "change_plan", customer.account_number, before,
+               {"plan": quote.to_plan.code, "when": when, "effective_date": views.when(quote.effective_date),
+                "billing_entries": billed})
+        return uow.commit(result)
+
+
+def _period(p) -> dict:
+    return {"plan": p.plan_code, "from": views.when(p.valid_from), "to": views.when(p.valid_to)}
+
+
+def recommend_plans(uow, clock, actor: Actor, account_number: str | None, country_names: list[str],
+                    monthly_minutes: int) -> dict:
+    with uow:
+        catalog = uow.repo.catalog()
+        directory = countries(catalog)
+        chosen = list({c.code: c for c in (directory.resolve(n) for n in country_names)}.values())
+        current = current_cost = None
+        if account_number:
+            customer = _account(uow, actor, account_number)
+            _, current = _plan_now(uow, customer, catalog, clock.today())
+            current_cost = plan_cost(catalog, current, chosen, monthly_minutes).monthly_cost
+        return {"countries": [views.country(c) for c in chosen], "monthly_minutes": monthly_minutes,
+                "current_plan": views.plan_ref(current) if current else None,
+                "current_cost": views.amount(current_cost),
+                "options": [{"plan": views.ref(o.plan), "monthly_cost": views.amount(o.monthly_cost),
+                             "saving": views.amount(current_cost - o.monthly_cost) if current else None,
+                             "breakdown": o.breakdown, "covers_all": o.covers_all}
+                            for o in rank_plans(catalog, chosen, monthly_minutes)]}
+
+
+# -- follow-ups, notifications, handoffs, audit ------------------------------------------------
+
+def schedule_follow_up(uow, clock, actor: Actor, account_number: str, due_at: datetime, channel: str,
+                       note: str) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        if due_at <= clock.now():
+            raise InvalidRequest("A follow-up must be due in the future.")
+        row = orm.FollowUpRow(customer_id=customer.id, due_at=due_at, channel=channel, note=note,
+                              status="scheduled", created_by=actor.subject, created_at=clock.now())
+        uow.repo.add(row)
+        uow.flush()
+        result = views.follow_up(row)
+        _audit(uow, clock, actor, "schedule_follow_up", account_number, None, result)
+        return uow.commit(result)
+
+
+def list_follow_ups(uow, actor: Actor, account_number: str) -> list[dict]:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        return [views.follow_up(r) for r in uow.repo.follow_ups(customer.id)]
+
+
+def list_notifications(uow, actor: Actor, account_number: str) -> list[dict]:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        return [views.notification(r) for r in uow.repo.notifications(customer.id)]
+
+
+def create_handoff(uow, clock, actor: Actor, conversation_id: str, account_number: str | None,
+                   reason: str, summary: str) -> dict:
+    with uow:
+        if actor.role == "customer" and account_number is None:
+            account_number = actor.subject
+        if account_number is not None:
+            _account(uow, actor, account_number)
+        row = orm.HandoffRow(conversation_id=conversation_id, account_number=account_number, reason=reason,
+                             summary=summary, status="waiting", created_by=actor.subject, created_at=clock.now())
+        uow.repo.add(row)
+        uow.flush()
+        result = views.handoff(row)
+        _audit(uow, clock, actor, "create_handoff", account_number, None, result)
+        return uow.commit(result)
+
+
+def list_handoffs(uow, actor: Actor, status: str | None = None) -> list[dict]:
+    _require_agent(actor)
+    with uow:
+        return [views.handoff(r) for r in uow.repo.handoffs(status)]
+
+
+def list_audit(uow, actor: Actor, account_number: str | None = None) -> list[dict]:
+    _require_agent(actor)
+    with uow:
+        return [views.audit(r) for r in uow.repo.audit(account_number)]
+
+
+# -- activation worker --------------------------------------------------------------------------
+
+def activate_due(uow, clock) -> list[dict]:
+    """Pending subscriptions whose activation time has come go live, with a notification."""
+    with uow:
+        catalog = uow.repo.catalog()
+        activated = []
+        for row in uow.repo.due_subscriptions(clock.now()):
+            before = views.subscription(row, catalog)
+            row.status, row.activated_at = "active", clock.now()
+            service = catalog.service(row.service_code)
+            customer = uow.repo.customer_by_id(row.customer_id)
+            message = f"Your {service.name} ({service.tier(row.tier_code).name}) is now live."
+            uow.repo.add(orm.NotificationRow(customer_id=row.customer_id, created_at=clock.now(),
+                                             kind="service_live", message=message, read=False))
+            uow.flush()
+            after = views.subscription(row, catalog)
+            _audit(uow, clock, SYSTEM, "activate_service", customer.account_number, before, after)
+            activated.append({"account_number": customer.account_number, "subscription": after,
+                              "message": message})
+        return uow.commit(activated)
