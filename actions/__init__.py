@@ -1,0 +1,1 @@
+"""Custom actions of the QuickConnect assistant (rasa-sdk action server)."""

@@ -1,0 +1,359 @@
+"""International calling plans: show the plan and usage, rates, coverage, recommendation, and the
+change-plan form with its pro-rated quote."""
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions import catalog
+from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
+from actions.form_validation import AccountFormValidation, free_text
+from actions.formatting import bullet, cycle_text, day, money, named, net_line
+from actions.identity import acting_account, client_for, identity
+from actions.idempotency import idempotency_key, new_quote_id
+from actions.replies import services_down, write_failed
+
+NOW_WORDS = re.compile(r"\b(now|today|immediately|right away|asap|straight away|at once)\b", re.I)
+LATER_WORDS = re.compile(r"\b(next|end of|later|new cycle|start of)\b", re.I)
+
+
+def plan_buttons(plans: List[Dict]) -> List[Dict[str, str]]:
+    return [{"title": f"{p['name']} ({money(p['monthly_fee'])}/month)", "payload": p["name"]} for p in plans]
+
+
+class ValidateChangePlanForm(AccountFormValidation):
+    def name(self) -> Text:
+        return "validate_change_plan_form"
+
+    def extract_plan(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        text = free_text(tracker, "plan")
+        return {"plan": text} if text and "plan" not in tracker.slots_to_validate() else {}
+
+    def extract_change_when(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("requested_slot") not in ("change_when", "confirm", "plan") and not tracker.get_slot("plan"):
+            return {}
+        if LATER_WORDS.search(text):
+            return {"change_when": "next_cycle"}
+        if NOW_WORDS.search(text):
+            return {"change_when": "now"}
+        return {}
+
+    def validate_plan(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        client = client_for(tracker)
+        try:
+            plans = catalog.plans(client)
+            current = client.plan(acting_account(tracker))["plan"]
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+            return {"plan": None, "confirm": False}
+        plan, suggestions = catalog.match(value, plans)
+        if not plan:
+            hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+            listing = "" if suggestions and not self.too_many_failures(tracker) else \
+                " Our plans are: " + ", ".join(p["name"] for p in plans) + "."
+            dispatcher.utter_message(text=f"I don't know a plan called \"{value}\".{hint}{listing}",
+                                     buttons=plan_buttons([p for p in plans if not suggestions or p["name"] in suggestions]))
+            return self.failed(tracker, "plan")
+        if plan["code"] == current.get("code"):
+            dispatcher.utter_message(text=f"The account is already on {plan['name']}, so there's nothing to change.")
+            return {"plan": None, "confirm": False}
+        slots = {"plan": plan["name"], "failed_attempts": 0}
+        when = tracker.get_slot("change_when")
+        if when and "change_when" not in tracker.slots_to_validate():
+            tracker.slots.update(slots)
+            slots.update(self.validate_change_when(when, dispatcher, tracker, domain))
+        return slots
+
+    def validate_change_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        plan = tracker.get_slot("plan")
+        if not plan:
+            return {"change_when": value}
+        try:
+            quote = client_for(tracker).quote_plan(acting_account(tracker), plan, value)
+        except ServicesRejected as exc:
+            dispatcher.utter_message(text=f"{exc.message} Nothing was changed.")
+            return {"plan": None, "quote": None}
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+            return {"confirm": False, "quote": None}
+        return {"change_when": value, "quote": {**quote, "quote_id": new_quote_id()}, "confirm": None}
+
+
+class ActionAskPlan(Action):
+    def name(self) -> Text:
+        return "action_ask_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        try:
+            plans = catalog.plans(client_for(tracker))
+        except ServicesUnavailable:
+            dispatcher.utter_message(text="Which plan would you like to switch to?")
+            return []
+        dispatcher.utter_message(text="Which plan would you like to switch to? "
+                                      "(Not sure? Say \"recommend a plan\" and I'll compare them for you.)",
+                                 buttons=plan_buttons(plans))
+        return []
+
+
+class ActionSubmitChangePlan(Action):
+    def name(self) -> Text:
+        return "action_submit_change_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        reset = [SlotSet(s, None) for s in ("plan", "change_when", "confirm", "quote")] + [SlotSet("failed_attempts", 0)]
+        quote = tracker.get_slot("quote")
+        if tracker.get_slot("confirm") is not True or not quote:
+            if (tracker.latest_message.get("intent") or {}).get("name") == "deny":
+                dispatcher.utter_message(response="utter_nothing_changed")
+            return reset + [SlotSet("offer_follow_up", False)]
+        account, plan, when = acting_account(tracker), tracker.get_slot("plan"), tracker.get_slot("change_when")
+        key = idempotency_key(tracker, "change_plan", {"account": account, "plan": plan, "when": when})
+        try:
+            result = client_for(tracker).change_plan(account, plan, when, key)
+        except ServicesRejected as exc:
+            dispatcher.utter_message(text=f"The plan change was refused: {exc.message} Nothing was changed.")
+            return reset + [SlotSet("offer_follow_up", False)]
+        except ServicesUnavailable as exc:
+            dispatcher.utter_message(text=write_failed(exc))
+            return reset + [SlotSet("offer_follow_up", False)]
+        confirmed = result.get("quote") or quote
+        lines = [f"Done: account {account} moves to {named(confirmed.get('to_plan'))} "
+                 f"on {day(confirmed.get('effective_date'))}.", net_line(confirmed.get("net_adjustment"))]
+        points = confirmed.get("tell_customer") or []
+        if points:
+            lines.append(("Tell the customer:\n" if identity(tracker).role == "agent" else "Good to know:\n") + bullet(points))
+        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(response="utter_offer_follow_up")
+        return reset + [SlotSet("offer_follow_up", True)]
+
+
+class ActionShowPlan(Action):
+    def name(self) -> Text:
+        return "action_show_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        account = acting_account(tracker)
+        if not account:
+            dispatcher.utter_message(response="utter_ask_account_number")
+            return []
+        try:
+            info = client_for(tracker).plan(account)
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+            return []
+        except ServicesRejected as exc:
+            dispatcher.utter_message(text=exc.message)
+            return []
+        plan, usage = info.get("plan") or {}, info.get("usage") or {}
+        lines = [f"Plan: {named(plan)} at {money(plan.get('monthly_fee'))}/month (since {day(plan.get('since'))}).",
+                 f"Billing cycle: {cycle_text(info.get('cycle'))}.",
+                 usage_line(usage)]
+        lines += [f"Restriction: {r}" for r in info.get("restrictions") or []]
+        history = (info.get("billing_history") or [])[:5]
+        text = f"Account {account}:\n{bullet(lines)}"
+        if history:
+            text += "\nRecent billing:\n" + bullet([f"{day(e.get('date'))}: {e.get('description')} {money(e.get('amount'))}"
+                                                     for e in history])
+        dispatcher.utter_message(text=text)
+        return []
+
+
+def usage_line(usage: Dict) -> str:
+    allowance = usage.get("included_minutes")
+    left = usage.get("minutes_remaining")
+    line = f"International usage this cycle: {usage.get('minutes', 0)} minutes, {money(usage.get('cost'))}"
+    if allowance:
+        line += f" ({left} of {allowance} included minutes left)"
+    return line + "."
+
+
+class ActionShowUsage(Action):
+    def name(self) -> Text:
+        return "action_show_usage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        account = acting_account(tracker)
+        if not account:
+            dispatcher.utter_message(response="utter_ask_account_number")
+            return []
+        try:
+            info = client_for(tracker).plan(account)
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+            return []
+        except ServicesRejected as exc:
+            dispatcher.utter_message(text=exc.message)
+            return []
+        usage = info.get("usage") or {}
+        rows = [f"{named(r.get('country'))}: {r.get('minutes')} min, {money(r.get('cost'))}" for r in usage.get("by_country") or []]
+        text = f"{usage_line(usage)}\nCycle: {cycle_text(info.get('cycle'))}."
+        if rows:
+            text += "\nBy country:\n" + bullet(rows)
+        text += "\nThe full history is under the \"Usage\" tab of your QuickConnect online account."
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionCheckRates(Action):
+    def name(self) -> Text:
+        return "action_check_rates"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        countries = [e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") == "country"]
+        if not countries:
+            dispatcher.utter_message(text="Which country would you like the calling rates for?")
+            return []
+        client = ServicesClient()
+        for country in dict.fromkeys(countries):
+            try:
+                info = client.rates(country)
+            except ServicesRejected as exc:
+                dispatcher.utter_message(text=exc.message)
+                continue
+            except ServicesUnavailable:
+                dispatcher.utter_message(text=services_down())
+                return []
+            where = info["country"]["name"]
+            if info.get("blocked"):
+                dispatcher.utter_message(text=f"Calls to {where} are restricted: no QuickConnect plan can call it.")
+                continue
+            rows = [f"{named(r['plan'])}: {money(r['per_minute'])}/min" + (f" ({r['note']})" if r.get("note") else "")
+                    for r in info.get("rates") or []]
+            dispatcher.utter_message(text=f"Calling {where} ({info['country'].get('region')}):\n" + bullet(rows))
+        return [SlotSet("country", None)]
+
+
+class ActionCheckCoverage(Action):
+    def name(self) -> Text:
+        return "action_check_coverage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        entities = tracker.latest_message.get("entities", [])
+        countries = [e["value"] for e in entities if e.get("entity") == "country"]
+        plan_names = [e["value"] for e in entities if e.get("entity") == "plan"]
+        client = client_for(tracker)
+        try:
+            if not plan_names and acting_account(tracker):
+                plan_names = [named(client.plan(acting_account(tracker))["plan"])]
+            if countries:
+                for country in dict.fromkeys(countries):
+                    info = ServicesClient().rates(country)
+                    rows = [r for r in info.get("rates") or [] if not plan_names or named(r["plan"]) in plan_names]
+                    where = info["country"]["name"]
+                    if info.get("blocked"):
+                        dispatcher.utter_message(text=f"No plan covers {where}: calls there are restricted.")
+                        continue
+                    lines = [f"{named(r['plan'])}: " + ("included" if r.get("included_in_plan") else
+                                                         f"not included, {money(r['per_minute'])}/min") for r in rows]
+                    dispatcher.utter_message(text=f"Coverage for {where}:\n" + bullet(lines))
+            elif plan_names:
+                for plan in plan_names:
+                    info = ServicesClient().coverage(plan)
+                    dispatcher.utter_message(text=f"{named(info['plan'])} covers {info.get('countries_covered')} countries"
+                                                  + (f" ({', '.join(info['regions'])})" if info.get("regions") else "")
+                                                  + f". {info.get('note', '')}".rstrip())
+            else:
+                dispatcher.utter_message(text="Which country (or plan) would you like me to check the coverage for?")
+        except ServicesRejected as exc:
+            dispatcher.utter_message(text=exc.message)
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+        return [SlotSet("country", None)]
+
+
+MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h\b|minutes?|mins?)?", re.I)
+
+
+class ValidateRecommendPlanForm(FormValidationAction):
+    """Works without a login too: the saving against a current plan is shown only when known."""
+
+    def name(self) -> Text:
+        return "validate_recommend_plan_form"
+
+    def extract_countries(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        text = free_text(tracker, "countries")
+        if not text or "countries" in tracker.slots_to_validate():
+            return {}
+        return {"countries": [part.strip() for part in re.split(r",|\band\b|&|/", text) if part.strip()]}
+
+    def extract_monthly_minutes(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != "monthly_minutes":
+            return {}
+        found = MINUTES.search(tracker.latest_message.get("text") or "")
+        if not found:
+            return {}
+        number = float(found.group(1).replace(",", "."))
+        if (found.group(2) or "").lower().startswith("h"):
+            number *= 60
+        return {"monthly_minutes": number}
+
+    def validate_countries(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        names = value if isinstance(value, list) else [value]
+        client, resolved, unknown = ServicesClient(), [], []
+        try:
+            for name in names:
+                try:
+                    resolved.append(client.resolve_country(str(name))["name"])
+                except ServicesRejected:
+                    unknown.append(str(name))
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+            return {"countries": None, "requested_slot": None}
+        if unknown:
+            dispatcher.utter_message(text=f"I don't recognise {', '.join(unknown)} as a country.")
+        return {"countries": list(dict.fromkeys(resolved)) or None}
+
+    def validate_monthly_minutes(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        try:
+            minutes = float(value)
+        except (TypeError, ValueError):
+            minutes = -1
+        if not 0 < minutes <= 44640:  # a 31-day month has 44,640 minutes
+            dispatcher.utter_message(text="Please give a number of minutes per month, like 300.")
+            return {"monthly_minutes": None}
+        return {"monthly_minutes": round(minutes)}
+
+
+class ActionRecommendPlan(Action):
+    def name(self) -> Text:
+        return "action_recommend_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        reset = [SlotSet("countries", None), SlotSet("monthly_minutes", None)]
+        countries, minutes = tracker.get_slot("countries"), tracker.get_slot("monthly_minutes")
+        if not countries or not minutes:
+            return reset
+        try:
+            result = client_for(tracker).recommendations(countries, int(minutes), acting_account(tracker))
+        except ServicesRejected as exc:
+            dispatcher.utter_message(text=exc.message)
+            return reset
+        except ServicesUnavailable:
+            dispatcher.utter_message(text=services_down())
+            return reset
+        options = result.get("options") or []
+        current = result.get("current_plan")
+        lines = []
+        for option in options:
+            line = f"{named(option['plan'])}: {money(option['monthly_cost'])}/month"
+            saving = option.get("saving")
+            if current and saving is not None and float(saving) > 0:
+                line += f", saves {money(saving)}/month"
+            if current and named(option["plan"]) == named(current):
+                line += " (your current plan)"
+            lines.append(line)
+        head = f"For about {int(minutes)} minutes a month to {', '.join(countries)}, here's what each plan would cost:"
+        if current:
+            head += f" (now on {named(current)}: {money(result.get('current_cost'))}/month)"
+        best = options[0] if options else None
+        text = head + "\n" + bullet(lines)
+        buttons = []
+        if best and (not current or named(best["plan"]) != named(current)):
+            text += f"\nThe best fit is {named(best['plan'])}. Would you like to switch?"
+            buttons = [{"title": f"Switch to {named(best['plan'])}", "payload": f"switch my plan to {named(best['plan'])}"}]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return reset
