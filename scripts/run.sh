@@ -31,7 +31,7 @@ cat <<MSG
 
 QuickConnect is running (logs in var/log/):
   services API    http://127.0.0.1:$SERVICES_PORT/docs   (OpenAPI: /openapi.json)
-  Rasa REST       http://127.0.0.1:$RASA_PORT/webhooks/quickconnect/webhook
+  Rasa REST       http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook   (metadata: {"token": "<JWT>"})
   action server   http://127.0.0.1:$ACTIONS_PORT/health
 
 Chat in this terminal from another shell:
