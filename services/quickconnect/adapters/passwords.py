@@ -8,7 +8,8 @@ import secrets
 ITERATIONS = 100_000
 
 
-def hash_secret(secret: str, iterations: int = ITERATIONS) -> str:
+def hash_secret(secret: str, iterations: int | None = None) -> str:
+    iterations = iterations or ITERATIONS   # read at call time: the tests lower it for speed
     salt = secrets.token_hex(16)
     digest = hashlib.pbkdf2_hmac("sha256", secret.encode(), bytes.fromhex(salt), iterations).hex()
     return f"pbkdf2_sha256${iterations}${salt}${digest}"

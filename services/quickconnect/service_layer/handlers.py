@@ -251,6 +251,7 @@ def quote_subscription(uow, clock, actor: Actor, account_number: str, action: st
 
 def add_service(uow, clock, actor: Actor, account_number: str, service: str, tier: str | None = None) -> dict:
     with uow:
+        # Locks the customer row on PostgreSQL: a simultaneous add waits, then sees this one.
         customer = _account(uow, actor, account_number, for_update=True)
         catalog = uow.repo.catalog()
         _, quote = _quote(uow, clock, customer, catalog, "add", service, tier)
@@ -380,7 +381,8 @@ def quote_plan_change(uow, clock, actor: Actor, account_number: str, plan: str, 
 
 def change_plan(uow, clock, actor: Actor, account_number: str, plan: str, when: str) -> dict:
     with uow:
-        customer = _account(uow, actor, account_number, for_update=True)
+        # No row lock here: the customer's version column makes a simultaneous second change fail.
+        customer = _account(uow, actor, account_number)
         catalog = uow.repo.catalog()
         today, cycle = clock.today(), _cycle(customer, clock)
         period, current = _plan_now(uow, customer, catalog, today)
