@@ -1,0 +1,183 @@
+"""CatalogEntityExtractor end to end through Rasa's own SpacyNLP and SpacyTokenizer."""
+import uuid
+from pathlib import Path
+
+import pytest
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import spacy_pipeline as sp
+from bot.nlu.catalog_entity_extractor import CatalogEntityExtractor
+
+REPO = Path(__file__).resolve().parents[3]
+CATALOG = REPO / "services" / "quickconnect" / "seed" / "catalog.yml"
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return sp.build(CATALOG, tmp_path_factory.mktemp("spacy") / "qc_en")
+
+
+@pytest.fixture(scope="module")
+def graph_env(tmp_path_factory):
+    storage = LocalModelStorage.create(tmp_path_factory.mktemp("model_storage"))
+    context = ExecutionContext(GraphSchema({}), uuid.uuid4().hex)
+    return storage, context
+
+
+def make_spacy_nlp(model_dir, graph_env, case_sensitive=True):
+    storage, context = graph_env
+    return SpacyNLP.create(
+        {"model": str(model_dir), "case_sensitive": case_sensitive},
+        storage,
+        Resource("spacy_nlp"),
+        context,
+    )
+
+
+@pytest.fixture(scope="module")
+def run(model_dir, graph_env):
+    storage, context = graph_env
+    spacy_nlp = make_spacy_nlp(model_dir, graph_env)
+    tokenizer = SpacyTokenizer.create(
+        {**SpacyTokenizer.get_default_config()}, storage, Resource("tok"), context
+    )
+    extractor = CatalogEntityExtractor.create({}, storage, Resource("ext"), context)
+
+    def _run(text, entities=None):
+        message = Message(data={TEXT: text})
+        if entities is not None:
+            message.set(ENTITIES, entities)
+        [message] = spacy_nlp.process([message], spacy_nlp.provide())
+        [message] = tokenizer.process([message])
+        [message] = extractor.process([message])
+        return message
+
+    return _run
+
+
+def values(message):
+    return [(e["entity"], e["value"]) for e in message.get(ENTITIES, [])]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("the tv thing", [("service", "StreamMax TV")]),
+        ("streammax", [("service", "StreamMax TV")]),
+        ("StreamMax TV", [("service", "StreamMax TV")]),
+        ("intl unlimited", [("plan", "World Unlimited")]),
+        ("UK", [("country", "United Kingdom")]),
+        ("uk", [("country", "United Kingdom")]),
+        ("Britain", [("country", "United Kingdom")]),
+        ("call us", []),
+        ("QC1002", [("account_number", "QC-1002")]),
+        ("qc-1002", [("account_number", "QC-1002")]),
+        ("customer account qc 1002", [("account_number", "QC-1002")]),
+        ("world unlimited", [("plan", "World Unlimited")]),
+        ("200 GB", [("tier", "200 GB")]),
+        ("Germany", [("country", "Germany")]),
+        ("how much to call South Korea", [("country", "South Korea")]),
+        ("calls to the US cost us too much", [("country", "United States")]),
+    ],
+)
+def test_canonical_values(run, text, expected):
+    assert values(run(text)) == expected
+
+
+def test_entity_dict_shape_and_offsets(run):
+    text = "cancel the tv thing on QC-1003"
+    message = run(text)
+    service, account = message.get(ENTITIES)
+    assert service == {
+        "entity": "service",
+        "value": "StreamMax TV",
+        "start": 7,
+        "end": 19,
+        "extractor": "CatalogEntityExtractor",
+        "confidence_entity": 1.0,
+    }
+    assert text[service["start"] : service["end"]] == "the tv thing"
+    assert account["value"] == "QC-1003"
+    assert text[account["start"] : account["end"]] == "QC-1003"
+    # SpacyTokenizer ran on the same Doc
+    assert [t.text for t in message.get("text_tokens")][:3] == ["cancel", "the", "tv"]
+    assert message.get(SPACY_DOCS[TEXT]) is not None
+
+
+def test_does_not_duplicate_an_entity_already_on_the_same_span(run):
+    existing = {"entity": "service", "value": "StreamMax TV", "start": 4, "end": 13, "extractor": "DIETClassifier"}
+    message = run("add streammax", entities=[existing])
+    assert message.get(ENTITIES) == [existing]
+
+
+def test_keeps_other_entities(run):
+    other = {"entity": "time", "value": "2024-01-01", "start": 0, "end": 5, "extractor": "DucklingEntityExtractor"}
+    message = run("today add streammax", entities=[other])
+    assert values(message) == [("time", "2024-01-01"), ("service", "StreamMax TV")]
+
+
+def test_message_without_doc_is_left_alone(graph_env):
+    storage, context = graph_env
+    extractor = CatalogEntityExtractor.create({}, storage, Resource("ext2"), context)
+    message = Message(data={TEXT: "streammax"})
+    extractor.process([message])
+    assert message.get(ENTITIES, []) == []
+
+
+def test_entities_filter(model_dir, graph_env):
+    storage, context = graph_env
+    spacy_nlp = make_spacy_nlp(model_dir, graph_env)
+    extractor = CatalogEntityExtractor.create({"entities": ["country"]}, storage, Resource("ext3"), context)
+    message = Message(data={TEXT: "world unlimited for Germany"})
+    spacy_nlp.process([message], spacy_nlp.provide())
+    extractor.process([message])
+    assert values(message) == [("country", "Germany")]
+
+
+def test_case_insensitive_spacy_nlp_loses_uppercase_only_patterns(model_dir, graph_env):
+    """Why config.yml sets SpacyNLP case_sensitive: true (Rasa lower-cases otherwise)."""
+    storage, context = graph_env
+    spacy_nlp = make_spacy_nlp(model_dir, graph_env, case_sensitive=False)
+    extractor = CatalogEntityExtractor.create({}, storage, Resource("ext4"), context)
+    message = Message(data={TEXT: "rates to the US"})
+    spacy_nlp.process([message], spacy_nlp.provide())
+    extractor.process([message])
+    assert values(message) == []
+
+
+def test_stale_pipeline_is_reported(model_dir, graph_env, tmp_path, caplog):
+    storage, context = graph_env
+    changed = tmp_path / "catalog.yml"
+    changed.write_text(CATALOG.read_text(encoding="utf-8") + "\n# new alias\n", encoding="utf-8")
+    config = {"spacy_model": str(model_dir), "catalog": str(changed)}
+    with caplog.at_level("WARNING"):
+        CatalogEntityExtractor.create(config, storage, Resource("ext5"), context)
+    assert "bot.spacy_pipeline" in caplog.text
+    with pytest.raises(ValueError):
+        CatalogEntityExtractor.create({**config, "fail_on_stale": True}, storage, Resource("ext6"), context)
+    # fresh build: no complaint
+    CatalogEntityExtractor.create(
+        {"spacy_model": str(model_dir), "catalog": str(CATALOG), "fail_on_stale": True},
+        storage,
+        Resource("ext7"),
+        context,
+    )
+
+
+def test_registered_with_the_default_recipe():
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    registered = DefaultV1Recipe._from_registry(
+        "bot.nlu.catalog_entity_extractor.CatalogEntityExtractor"
+    )
+    assert registered.clazz is CatalogEntityExtractor
+    assert registered.is_trainable is False
+    assert DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR in registered.types
