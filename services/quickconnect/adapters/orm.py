@@ -80,9 +80,10 @@ class CustomerRow(Base):
     pin_hash: Mapped[str] = mapped_column(String(200))
     billing_cycle_day: Mapped[int]
     uses_online_account: Mapped[bool] = mapped_column(Boolean)
-    # Bumped by every plan change: two simultaneous plan changes cannot both apply.
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
+    # Bumped by the code on every plan change (repository.bump_version): two simultaneous plan
+    # changes cannot both apply. The UPDATE checks the version read; a mismatch is StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class AgentRow(Base):

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from ..domain.catalog import Catalog, Plan, Service, Tier
 from . import orm
@@ -47,8 +46,8 @@ class SqlAlchemyRepository:
         self.session.delete(row)
 
     def bump_version(self, row) -> None:
-        """Make the row dirty so its version_id_col is checked and incremented at flush."""
-        flag_modified(row, "version")
+        """The UPDATE at flush checks the version that was read and writes this one."""
+        row.version += 1
 
     def catalog(self) -> Catalog:
         s = self.session
