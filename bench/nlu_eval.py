@@ -1,0 +1,126 @@
+"""NLU benchmark: held-out split, out-of-scope robustness and support-request accuracy.
+
+  .venv/bot/bin/python bench/nlu_eval.py [--model models/quickconnect.tar.gz]
+
+Prints the figures bench/README.md reports and writes them to var/bench/nlu.json. The data in
+../shared/eval is read for measuring only; nothing from it is ever trained on.
+"""
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+CHANGE_INTENTS = {"add_service", "modify_service", "cancel_service", "change_plan", "schedule_follow_up"}
+OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
+
+
+def full_intent(parsed: Dict) -> str:
+    """The intent as our inventory names it: faq/<topic> for the ResponseSelector's pick."""
+    name = parsed["intent"]["name"]
+    if name == "faq":
+        key = (((parsed.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get("intent_response_key")
+        return key or "faq"
+    return name
+
+
+def macro_f1(pairs: List[Tuple[str, str]]) -> Tuple[float, Dict[str, float]]:
+    labels = sorted({gold for gold, _ in pairs})
+    per_label = {}
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        per_label[label] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return statistics.mean(per_label.values()), per_label
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default=str(ROOT / "models" / "quickconnect.tar.gz"))
+    parser.add_argument("--test", default=str(ROOT / "tests" / "nlu" / "test_nlu.yml"))
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    agent = Agent.load(args.model)
+    timings: List[float] = []
+
+    async def parse(text: str) -> Dict:
+        start = time.perf_counter()
+        result = await agent.parse_message(text)
+        timings.append(time.perf_counter() - start)
+        return result
+
+    # 1. Held-out split written by the project (never trained on).
+    test = load_data(args.test)
+    intent_pairs, tp, fp, fn = [], 0, 0, 0
+    errors = []
+    for example in test.intent_examples:
+        gold = example.get("intent_response_key") or example.get("intent")
+        parsed = await parse(example.get("text"))
+        predicted = full_intent(parsed)
+        intent_pairs.append((gold, predicted))
+        if gold != predicted:
+            errors.append((example.get("text"), gold, predicted))
+        gold_spans = {(e["entity"], e["start"], e["end"]) for e in example.get("entities") or []}
+        found = {(e["entity"], e["start"], e["end"]) for e in parsed.get("entities") or []}
+        tp += len(gold_spans & found)
+        fp += len(found - gold_spans)
+        fn += len(gold_spans - found)
+    intent_f1, per_intent = macro_f1(intent_pairs)
+    entity_p = tp / (tp + fp) if tp + fp else 1.0
+    entity_r = tp / (tp + fn) if tp + fn else 1.0
+    entity_f1 = 2 * entity_p * entity_r / (entity_p + entity_r) if entity_p + entity_r else 0.0
+
+    # 2. Out-of-scope robustness: CLINC150 out-of-scope (test) and unrelated-domain queries.
+    clinc_oos = json.loads((EVAL / "clinc150_oos.json").read_text())["test"]
+    unrelated = [q["text"] for q in json.loads((EVAL / "clinc150_unrelated.json").read_text())["queries"]]
+    oos_results = {}
+    for name, texts in (("clinc150_oos_test", clinc_oos), ("clinc150_unrelated", unrelated)):
+        predicted = Counter([(await parse(t))["intent"]["name"] for t in texts])
+        oos_results[name] = {"n": len(texts),
+                             "out_of_scope_or_fallback": sum(predicted[i] for i in OUT_OF_SCOPE) / len(texts),
+                             "change_intent": sum(predicted[i] for i in CHANGE_INTENTS) / len(texts),
+                             "top_wrong": [i for i in predicted.most_common() if i[0] not in OUT_OF_SCOPE][:5]}
+
+    # 3. Machine-written support requests: is the predicted intent one that counts as right?
+    items = json.loads((EVAL / "bitext_support.json").read_text())["items"]
+    right = 0
+    wrong = Counter()
+    for item in items:
+        predicted = full_intent(await parse(item["text"]))
+        if predicted in item["accept"]:
+            right += 1
+        else:
+            wrong[(tuple(item["accept"]), predicted)] += 1
+
+    report = {
+        "held_out": {"examples": len(intent_pairs), "intent_macro_f1": round(intent_f1, 4),
+                     "entity_precision": round(entity_p, 4), "entity_recall": round(entity_r, 4),
+                     "entity_f1": round(entity_f1, 4),
+                     "weakest_intents": sorted(per_intent.items(), key=lambda kv: kv[1])[:5]},
+        "out_of_scope": oos_results,
+        "bitext_support": {"n": len(items), "accuracy": round(right / len(items), 4), "top_wrong": wrong.most_common(5)},
+        "parse_ms": {"n": len(timings), "p50": round(1000 * statistics.median(timings), 1),
+                     "p95": round(1000 * sorted(timings)[int(0.95 * len(timings))], 1)},
+    }
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "nlu.json").write_text(json.dumps(report, indent=2))
+    (out / "nlu_errors.json").write_text(json.dumps(errors, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
