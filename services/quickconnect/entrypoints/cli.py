@@ -7,7 +7,7 @@ import sys
 import time
 
 from .. import config
-from ..adapters.migrate import upgrade
+from ..adapters.migrate import is_current, upgrade
 from ..bootstrap import bootstrap
 from ..domain.errors import DomainError
 from ..service_layer import handlers
@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             import uvicorn
 
             from .api import create_app
+            if not is_current(services.engine):
+                print("qc-services serve: the database schema is missing or old; run `qc-services migrate` "
+                      "(and `qc-services seed` for the demo data) first", file=sys.stderr)
+                return 1
             interval = args.activation_interval or settings.activation_interval_seconds
             worker = ActivationThread(services, interval)
             worker.start()

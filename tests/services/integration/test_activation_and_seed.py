@@ -76,3 +76,9 @@ def test_cli_migrate_seed_twice_and_token(tmp_path, monkeypatch, capsys):
     assert (claims["sub"], claims["role"]) == ("agent-ana", "agent")
     assert cli.main(["token", "--customer", "QC-4040"]) == 1
     assert cli.main(["activate-due"]) == 0
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("QC_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert cli.main(["serve"]) == 1
+    assert "qc-services migrate" in capsys.readouterr().err
