@@ -80,6 +80,11 @@ def create_app(services: Services | None = None) -> FastAPI:
 
     Caller = Annotated[Actor, Depends(caller)]
 
+    def optional_caller(creds: Annotated[Optional[HTTPAuthorizationCredentials], Depends(bearer)],
+                        x_channel: Annotated[Optional[str], Header(alias="X-Channel")] = None) -> Optional[Actor]:
+        # Anonymous callers may ask for general advice; a token that is sent must still be valid.
+        return caller(creds, x_channel) if creds else None
+
     def write(request: Request, actor: Actor, key, body: dict, status: int, fn):
         return run_write(uow, clock, f"{actor.role}:{actor.subject}", key, request.method, request.url.path,
                          body, status, fn)
@@ -189,7 +194,10 @@ def create_app(services: Services | None = None) -> FastAPI:
         return handlers.recommend_plans(uow(), clock, actor, acct, names, minutes)
 
     @app.post("/recommendations", tags=["plans"])
-    def recommendations_post(body: schemas.RecommendRequest, actor: Caller):
+    def recommendations_post(body: schemas.RecommendRequest,
+                             actor: Annotated[Optional[Actor], Depends(optional_caller)]):
+        if actor is None and body.account_number is not None:
+            raise errors.Unauthorized("Sign in to compare plans against an account's current plan.")
         return handlers.recommend_plans(uow(), clock, actor, body.account_number, body.countries,
                                         body.monthly_minutes)
 

@@ -144,3 +144,15 @@ def test_handoff_by_customer_lands_in_the_agents_queue(client, maria, ana):
     assert r.status_code == 201 and r.json()["status"] == "waiting"
     queue = client.get("/handoffs?status=waiting", headers=ana).json()
     assert [(h["conversation_id"], h["account_number"]) for h in queue] == [("conv-9", "QC-1001")]
+
+
+def test_general_recommendations_need_no_token_but_an_account_does(client, maria):
+    r = client.post("/recommendations", json={"countries": ["Spain", "France"], "monthly_minutes": 200})
+    assert r.status_code == 200
+    assert (r.json()["options"][0]["plan"]["code"], r.json()["current_plan"]) == ("europe_saver", None)
+    body = {"countries": ["IN"], "monthly_minutes": 100, "account_number": "QC-1001"}
+    assert client.post("/recommendations", json=body).status_code == 401
+    assert client.post("/recommendations", json=body, headers=maria).json()["current_plan"]["code"] == "europe_saver"
+    assert client.post("/recommendations", json={**body, "account_number": "QC-1002"}, headers=maria).status_code == 403
+    r = client.post("/recommendations", json={"countries": ["Atlantis"], "monthly_minutes": 10})
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "unknown_country")
