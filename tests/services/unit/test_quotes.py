@@ -93,3 +93,31 @@ def test_plan_change_next_cycle_has_no_proration(catalog):
     assert (q.prorated_credit, q.prorated_charge, q.net_adjustment) == (D("0.00"), D("0.00"), D("0.00"))
     with pytest.raises(SamePlan):
         quote_plan_change(catalog.plan("ppm"), catalog.plan("pay_per_minute"), "now", NOV, TODAY)
+
+
+@pytest.mark.parametrize("service, started, cancel_fee", [
+    ("streammax_tv", date(2025, 11, 22), "25.00"),      # one day short of 12 months
+    ("streammax_tv", date(2025, 11, 21), None),         # exactly 12 months: outside the term
+    ("device_protection", date(2026, 6, 1), "15.00"),   # 5 of 6 months
+    ("device_protection", date(2026, 5, 21), None),
+    ("caller_id_plus", date(2026, 9, 1), "5.00"),
+    ("caller_id_plus", date(2026, 8, 21), None),
+    ("family_locator", date(2026, 11, 1), None),        # no cancellation fee at all
+    ("cloud_backup", date(2026, 11, 20), None),
+])
+def test_cancellation_fee_per_catalog_terms(service, started, cancel_fee):
+    catalog = real_catalog()
+    svc = catalog.service(service)
+    q = quote_cancel(svc, svc.tiers[0], started, NOV, TODAY, catalog.fee_terms)
+    assert [f.amount for f in q.fees] == ([D(cancel_fee)] if cancel_fee else [])
+
+
+def test_family_locator_downgrade_fee_inside_three_months_only():
+    catalog = real_catalog()
+    fl = catalog.service("Family Locator")
+    big, small = fl.tier("up_to_6"), fl.tier("up to 3 members")
+    inside = quote_modify(fl, big, small, date(2026, 9, 22), NOV, TODAY, catalog.fee_terms)
+    outside = quote_modify(fl, big, small, date(2026, 8, 21), NOV, TODAY, catalog.fee_terms)
+    assert [f.amount for f in inside.fees] == [D("2.00")] and outside.fees == []
+    # 3.00 a month less for 10 of 30 days = 1.00 credit; plus the 2.00 fee
+    assert (inside.prorated_credit, inside.net_adjustment) == (D("1.00"), D("1.00"))
