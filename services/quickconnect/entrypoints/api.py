@@ -223,7 +223,14 @@ def create_app(services: Services | None = None) -> FastAPI:
         return handlers.list_notifications(uow(), actor, acct)
 
     @app.post("/handoffs", tags=["handoffs"], status_code=201)
-    def handoff_create(request: Request, body: schemas.HandoffRequest, actor: Caller, idempotency_key: IdemKey = None):
+    def handoff_create(request: Request, body: schemas.HandoffRequest,
+                       signed_in: Annotated[Optional[Actor], Depends(optional_caller)],
+                       x_channel: Annotated[Optional[str], Header(alias="X-Channel")] = None,
+                       idempotency_key: IdemKey = None):
+        # A visitor who has not logged in may still ask for a person; they name no account.
+        if signed_in is None and body.account_number is not None:
+            raise errors.Unauthorized("Sign in to hand off a conversation about an account.")
+        actor = signed_in or Actor("anonymous", "anonymous", x_channel if x_channel in CHANNELS else "api")
         return write(request, actor, idempotency_key, body.model_dump(mode="json"), 201,
                      lambda u: handlers.create_handoff(u, clock, actor, body.conversation_id, body.account_number,
                                                        body.reason, body.summary))

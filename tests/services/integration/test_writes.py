@@ -156,3 +156,14 @@ def test_general_recommendations_need_no_token_but_an_account_does(client, maria
     assert client.post("/recommendations", json={**body, "account_number": "QC-1002"}, headers=maria).status_code == 403
     r = client.post("/recommendations", json={"countries": ["Atlantis"], "monthly_minutes": 10})
     assert (r.status_code, r.json()["error"]["code"]) == (404, "unknown_country")
+
+
+def test_a_visitor_without_login_can_ask_for_a_person_but_not_about_an_account(client, ana):
+    r = client.post("/handoffs", headers={**key(), "X-Channel": "chat"},
+                    json={"conversation_id": "visitor-1", "reason": "wants a person", "summary": "faq"})
+    assert r.status_code == 201 and r.json()["account_number"] is None
+    assert ("visitor-1", None) in [(h["conversation_id"], h["account_number"])
+                                   for h in client.get("/handoffs?status=waiting", headers=ana).json()]
+    r = client.post("/handoffs", headers=key(), json={"conversation_id": "visitor-2", "account_number": "QC-1001",
+                                                      "reason": "r", "summary": "s"})
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "unauthorized")
