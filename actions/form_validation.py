@@ -1,5 +1,6 @@
 """What every form that touches an account shares: who may use it, which account, how to stop,
 and how to explain the options after repeated answers that could not be used."""
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -17,8 +18,9 @@ MAX_FAILED_ATTEMPTS = 2  # after this many unusable answers in a row, list the o
 class AccountFormValidation(FormValidationAction):
     """Base for validate_<form> actions of forms that read or change a customer's account."""
 
-    def name(self) -> Text:  # pragma: no cover - subclasses name themselves
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> Text:
+        """Subclasses name themselves (an abstract base is not registered as an action)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         if not identity(tracker).logged_in:

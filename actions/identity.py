@@ -78,9 +78,11 @@ class ActionExtractIdentity(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         who = identity(tracker)
-        events = [SlotSet("logged_in", who.logged_in), SlotSet("user_role", who.role)]
+        wanted = {"logged_in": who.logged_in, "user_role": who.role}
         if who.role == "customer":
-            events.append(SlotSet("account_number", who.subject))
+            wanted["account_number"] = who.subject
         elif who.role == "anonymous":
-            events.append(SlotSet("account_number", None))
-        return events
+            wanted["account_number"] = None
+        # Only changes: a slot set on every turn would count as an answer to an open form question
+        # and stop the form from ever letting a digression (an FAQ mid-form) through.
+        return [SlotSet(k, v) for k, v in wanted.items() if tracker.get_slot(k) != v]

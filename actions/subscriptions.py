@@ -1,4 +1,5 @@
 """Add-on services: the add / modify / cancel forms, their questions, the writes, and the list."""
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -200,8 +201,12 @@ class ActionAskTier(Action):
         return []
 
 
-class _SubmitServiceChange(Action):
+class _SubmitServiceChange(Action, ABC):
     operation = "add"
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Subclasses name themselves (an abstract base is not registered as an action)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         reset = [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("failed_attempts", 0)]

@@ -10,12 +10,14 @@ import asyncio
 import json
 import logging
 import statistics
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the model names bot.nlu components, imported from the repository
 EVAL = ROOT.parent / "shared" / "eval"
 CHANGE_INTENTS = {"add_service", "modify_service", "cancel_service", "change_plan", "schedule_follow_up"}
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
@@ -49,6 +51,8 @@ async def main() -> None:
     parser.add_argument("--test", default=str(ROOT / "tests" / "nlu" / "test_nlu.yml"))
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    import structlog  # Rasa logs every parse through structlog at debug level
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data

@@ -27,6 +27,12 @@ def test_identity_slots_follow_the_token_not_the_text(dispatcher, domain):
     assert slots == {"logged_in": True, "user_role": "customer", "account_number": "QC-1001"}
 
 
-def test_anonymous_has_no_account(dispatcher, domain):
-    slots = slots_of(run(ActionExtractIdentity(), dispatcher, make_tracker(metadata={}), domain))
+def test_anonymous_has_no_account_even_one_typed(dispatcher, domain):
+    tracker = make_tracker("cancel streammax on QC-1003", metadata={}, slots={"account_number": "QC-1003"})
+    slots = slots_of(run(ActionExtractIdentity(), dispatcher, tracker, domain))
     assert slots == {"logged_in": False, "user_role": "anonymous", "account_number": None}
+
+
+def test_unchanged_identity_sets_nothing_so_open_form_questions_stay_open(dispatcher, domain):
+    tracker = make_tracker(slots={"logged_in": True, "user_role": "customer", "account_number": "QC-1001"})
+    assert run(ActionExtractIdentity(), dispatcher, tracker, domain) == []
