@@ -109,3 +109,13 @@ def test_faq_in_the_middle_of_a_form_is_answered_and_the_form_resumes(stack):
     assert "24 hours" in digression and "Which service would you like to cancel" in digression
     assert "Nothing was changed" in chat.say("stop")
     assert stack.get("/customers/QC-1002/billing", token) == billing_before
+
+
+def test_conversations_are_kept_in_the_configured_sql_tracker_store(stack):
+    # A misconfigured tracker store silently falls back to memory: read the SQL store itself.
+    import sqlite3
+    chat = Chat(stack)
+    chat.say("hello")
+    with sqlite3.connect(stack.workdir / "tracker.db") as db:
+        rows = db.execute("select type_name from events where sender_id = ?", (chat.sender,)).fetchall()
+    assert ("user",) in rows and ("bot",) in rows
