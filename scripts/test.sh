@@ -29,9 +29,10 @@ say "tests: rasa data validate"
 run_pytest assistant-unit "$VENV_BOT/bin/python" tests/assistant/unit
 say "tests: Rasa test stories (--fail-on-prediction-errors)"
 "$VENV_BOT/bin/rasa" test core --model models/quickconnect.tar.gz --stories tests/stories \
-  --fail-on-prediction-errors --out var/test-results/stories >/dev/null \
-  || die "test stories failed: see var/test-results/stories/failed_test_stories.yml"
-echo "test stories: $(grep -c '^- story:' tests/stories/*.yml | awk -F: '{s+=$2} END {print s}') stories, all predicted correctly"
+  --fail-on-prediction-errors --out var/test-results/stories > var/test-results/stories.log 2>&1 \
+  || die "test stories failed: see var/test-results/stories/failed_test_stories.yml and stories.log"
+grep -h "Correct:" var/test-results/stories.log | head -1 | sed 's/.*Correct:/test stories, correct:/'
+echo "test stories: $(cat tests/stories/*.yml | grep -c '^ *- story:') stories, all predicted correctly"
 run_pytest assistant-integration "$VENV_BOT/bin/python" tests/assistant/integration
 
 "$VENV_SERVICES/bin/python" - <<'PY'
