@@ -1,7 +1,7 @@
 """International calling plans: show the plan and usage, rates, coverage, recommendation, and the
 change-plan form with its pro-rated quote."""
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,7 +14,7 @@ from actions.form_validation import AccountFormValidation, free_text
 from actions.formatting import bullet, cycle_text, day, money, named, net_line
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
-from actions.replies import services_down, write_failed
+from actions.replies import read_account, services_down, write_failed
 
 NOW_WORDS = re.compile(r"\b(now|today|immediately|right away|asap|straight away|at once)\b", re.I)
 LATER_WORDS = re.compile(r"\b(next|end of|later|new cycle|start of)\b", re.I)
@@ -137,16 +137,8 @@ class ActionShowPlan(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         account = acting_account(tracker)
-        if not account:
-            dispatcher.utter_message(response="utter_ask_account_number")
-            return []
-        try:
-            info = client_for(tracker).plan(account)
-        except ServicesUnavailable:
-            dispatcher.utter_message(text=services_down())
-            return []
-        except ServicesRejected as exc:
-            dispatcher.utter_message(text=exc.message)
+        info = read_account(dispatcher, tracker, lambda client: client.plan(account))
+        if info is None:
             return []
         plan, usage = info.get("plan") or {}, info.get("usage") or {}
         lines = [f"Plan: {named(plan)} at {money(plan.get('monthly_fee'))}/month (since {day(plan.get('since'))}).",
@@ -177,16 +169,8 @@ class ActionShowUsage(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         account = acting_account(tracker)
-        if not account:
-            dispatcher.utter_message(response="utter_ask_account_number")
-            return []
-        try:
-            info = client_for(tracker).plan(account)
-        except ServicesUnavailable:
-            dispatcher.utter_message(text=services_down())
-            return []
-        except ServicesRejected as exc:
-            dispatcher.utter_message(text=exc.message)
+        info = read_account(dispatcher, tracker, lambda client: client.plan(account))
+        if info is None:
             return []
         usage = info.get("usage") or {}
         rows = [f"{named(r.get('country'))}: {r.get('minutes')} min, {money(r.get('cost'))}" for r in usage.get("by_country") or []]

@@ -1,7 +1,11 @@
 """Replies shared by several actions, so the wording stays the same everywhere."""
-from typing import Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
-from actions.api.services import ServicesUnavailable
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
+from actions.identity import acting_account, client_for
 
 CONFIRM_BUTTONS: List[Dict[str, str]] = [
     {"title": "Yes, go ahead", "payload": "/affirm"},
@@ -20,3 +24,18 @@ def write_failed(exc: ServicesUnavailable) -> str:
                 "I have not sent it again, so it can't be applied twice; it may or may not have gone through. "
                 "Please check your account in a few minutes or say \"human\" to have a person check it.")
     return services_down()
+
+
+def read_account(dispatcher: CollectingDispatcher, tracker: Tracker,
+                 read: Callable[[ServicesClient], Any]) -> Optional[Any]:
+    """Run a read about the acting account; on any failure tell the user why and return None."""
+    if not acting_account(tracker):
+        dispatcher.utter_message(response="utter_ask_account_number")
+        return None
+    try:
+        return read(client_for(tracker))
+    except ServicesUnavailable:
+        dispatcher.utter_message(text=services_down())
+    except ServicesRejected as exc:
+        dispatcher.utter_message(text=exc.message)
+    return None

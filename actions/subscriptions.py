@@ -12,7 +12,7 @@ from actions.form_validation import AccountFormValidation, free_text
 from actions.formatting import bullet, day, money, moment, named, net_line
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
-from actions.replies import services_down, write_failed
+from actions.replies import read_account, services_down, write_failed
 
 ACTIVE = ("active", "pending_activation")
 FORM_SLOTS = ("service", "tier", "confirm", "quote", "failed_attempts")
@@ -279,16 +279,8 @@ class ActionListServices(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         account = acting_account(tracker)
-        if not account:
-            dispatcher.utter_message(response="utter_ask_account_number")
-            return []
-        try:
-            subs = current_subscriptions(tracker)
-        except ServicesUnavailable:
-            dispatcher.utter_message(text=services_down())
-            return []
-        except ServicesRejected as exc:
-            dispatcher.utter_message(text=exc.message)
+        subs = read_account(dispatcher, tracker, lambda client: current_subscriptions(tracker))
+        if subs is None:
             return []
         if not subs:
             dispatcher.utter_message(text=f"Account {account} has no add-on services right now.")

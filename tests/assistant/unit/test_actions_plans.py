@@ -1,6 +1,8 @@
 """Plans: the change-plan form's quote and write, recommendation, rates, usage, follow-ups."""
 from datetime import datetime, timezone
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.follow_ups import ActionSubmitFollowUp, parse_when
 from actions.plans import (ActionCheckRates, ActionRecommendPlan, ActionShowUsage, ActionSubmitChangePlan,
                            ValidateChangePlanForm, ValidateRecommendPlanForm)
@@ -104,3 +106,14 @@ def test_follow_up_is_booked_only_after_yes(services, dispatcher, domain):
     run(ActionSubmitFollowUp(), dispatcher, make_tracker("yes", "affirm", slots={**base, "confirm": True}), domain)
     assert len(write.calls) == 1
     assert "Booked: a follow-up call for QC-1001 on Fri 27 Nov at 15:00 UTC" in texts(dispatcher)
+
+
+def test_account_reads_explain_failures_and_anonymous_users_are_asked_for_an_account(services, dispatcher, domain):
+    from actions.plans import ActionShowPlan
+    services.get(f"{URL}/customers/QC-1001/plan", status=503, body="down")
+    run(ActionShowPlan(), dispatcher, make_tracker("my plan", "show_plan", slots={"account_number": "QC-1001"}), domain)
+    assert "haven't changed anything" in texts(dispatcher)
+    agent = CollectingDispatcher()
+    from tests.assistant.unit.conftest import token
+    run(ActionShowPlan(), agent, make_tracker("show the plan", "show_plan", metadata={"token": token("agent", "agent-ana")}), domain)
+    assert agent.messages[0]["response"] == "utter_ask_account_number"
