@@ -72,6 +72,9 @@ class ValidateChangePlanForm(AccountFormValidation):
         plan = tracker.get_slot("plan")
         if not plan:
             return {"change_when": value}
+        shown = tracker.get_slot("quote") or {}
+        if shown.get("when") == value and named(shown.get("to_plan")) == plan:
+            return {"change_when": value}  # "yes, now" repeats what was quoted: keep the quote and the yes
         try:
             quote = client_for(tracker).quote_plan(acting_account(tracker), plan, value)
         except ServicesRejected as exc:

@@ -103,6 +103,9 @@ class _ServiceFormValidation(AccountFormValidation):
                 **self._quote(dispatcher, tracker, service["name"], tier["name"])}
 
     def _quote(self, dispatcher: CollectingDispatcher, tracker: Tracker, service: str, tier: Optional[str]) -> Dict[Text, Any]:
+        shown = tracker.get_slot("quote") or {}
+        if named(shown.get("service")) == service and (tier is None or named(shown.get("to_tier")) == tier):
+            return {}  # "yes, premium" repeats what was quoted: keep the quote and the yes
         try:
             quote = client_for(tracker).quote_subscription(acting_account(tracker), self.operation, service, tier)
         except ServicesRejected as exc:

@@ -117,3 +117,14 @@ def test_account_reads_explain_failures_and_anonymous_users_are_asked_for_an_acc
     from tests.assistant.unit.conftest import token
     run(ActionShowPlan(), agent, make_tracker("show the plan", "show_plan", metadata={"token": token("agent", "agent-ana")}), domain)
     assert agent.messages[0]["response"] == "utter_ask_account_number"
+
+
+def test_yes_now_at_the_confirmation_keeps_the_yes(services, dispatcher, domain):
+    quote = services.post(f"{URL}/customers/QC-1001/plan/quote", json=PLAN_QUOTE)
+    tracker = make_tracker("yes do it now", "affirm", active_loop="change_plan_form", requested_slot="confirm",
+                           slots={"account_number": "QC-1001", "plan": "World Unlimited", "change_when": "now",
+                                  "quote": {**PLAN_QUOTE, "quote_id": "q"}},
+                           set_this_turn={"confirm": True})
+    slots = slots_of(run(ValidateChangePlanForm(), dispatcher, tracker, domain))
+    assert slots.get("confirm", True) is True and "quote" not in slots
+    assert len(quote.calls) == 0

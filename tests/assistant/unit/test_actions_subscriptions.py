@@ -161,3 +161,15 @@ def test_list_services_shows_active_and_pending(services, dispatcher, domain):
     assert "StreamMax TV (Premium, $19.99/month): active" in text
     assert "Cloud Backup (50 GB, $2.99/month): pending activation (live by Sun 22 Nov at 04:00 UTC)" in text
     assert "Visual Voicemail" not in text
+
+
+def test_yes_that_repeats_the_quoted_tier_keeps_the_yes(services, dispatcher, domain):
+    services.get(f"{URL}/customers/QC-1001/subscriptions", json=[subscription(STREAMMAX, "Basic")])
+    quote = services.post(f"{URL}/customers/QC-1001/subscriptions/quote", json={})
+    shown = {**CANCEL_QUOTE, "action": "modify", "to_tier": {"code": "premium", "name": "Premium"}, "quote_id": "q"}
+    tracker = make_tracker("yes premium is right", "affirm", active_loop="modify_service_form", requested_slot="confirm",
+                           slots={"account_number": "QC-1001", "service": "StreamMax TV", "quote": shown},
+                           set_this_turn={"tier": "premium", "confirm": True})
+    slots = slots_of(run(ValidateModifyServiceForm(), dispatcher, tracker, domain))
+    assert "quote" not in slots and slots.get("confirm", True) is True
+    assert len(quote.calls) == 0
