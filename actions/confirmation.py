@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import bullet, moment, plan_quote_lines, service_quote_lines
+from actions.formatting import bullet, moment, plan_quote_lines, points_to_tell, service_quote_lines
 from actions.identity import identity
 from actions.replies import CONFIRM_BUTTONS
 
@@ -35,7 +35,7 @@ class ActionAskConfirm(Action):
             text += "\nTerms:\n" + bullet(terms)
         points = quote.get("tell_customer") or []
         if for_agent and points:
-            text += "\nTell the customer:\n" + bullet(points)
+            text += "\n" + points_to_tell(points, for_agent=True)
         text += "\nShall I go ahead? Please answer yes or no."
         dispatcher.utter_message(text=text, buttons=CONFIRM_BUTTONS)
         return []

@@ -103,3 +103,8 @@ def plan_quote_lines(quote: Dict) -> List[str]:
 
 def bullet(lines: List[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
+
+
+def points_to_tell(points: List[str], for_agent: bool) -> str:
+    """The "tell the customer" points of a quote: addressed to the agent, or to the customer."""
+    return ("Tell the customer:\n" if for_agent else "Good to know:\n") + bullet(points)

@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions import catalog
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
 from actions.form_validation import AccountFormValidation, free_text
-from actions.formatting import bullet, cycle_text, day, money, named, net_line
+from actions.formatting import bullet, cycle_text, day, money, named, net_line, points_to_tell
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
@@ -128,7 +128,7 @@ class ActionSubmitChangePlan(Action):
                  f"on {day(confirmed.get('effective_date'))}.", net_line(confirmed.get("net_adjustment"))]
         points = confirmed.get("tell_customer") or []
         if points:
-            lines.append(("Tell the customer:\n" if identity(tracker).role == "agent" else "Good to know:\n") + bullet(points))
+            lines.append(points_to_tell(points, identity(tracker).role == "agent"))
         dispatcher.utter_message(text="\n".join(lines))
         dispatcher.utter_message(response="utter_offer_follow_up")
         return reset + [SlotSet("offer_follow_up", True)]

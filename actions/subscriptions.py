@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import catalog
 from actions.api.services import ServicesRejected, ServicesUnavailable
 from actions.form_validation import AccountFormValidation, free_text
-from actions.formatting import bullet, day, money, moment, named, net_line
+from actions.formatting import bullet, day, money, moment, named, net_line, points_to_tell
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
@@ -251,7 +251,7 @@ class _SubmitServiceChange(Action, ABC):
         lines.append(net_line(quote.get("net_adjustment")))
         points = quote.get("tell_customer") or []
         if points:
-            lines.append(("Tell the customer:\n" if for_agent else "Good to know:\n") + bullet(points))
+            lines.append(points_to_tell(points, for_agent))
         return "\n".join(lines)
 
 
