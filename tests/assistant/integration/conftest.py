@@ -9,7 +9,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 import pytest
 import requests

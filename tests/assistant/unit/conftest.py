@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import catalog, config
 
 ROOT = Path(__file__).resolve().parents[3]
+CATALOG = ROOT / "services" / "quickconnect" / "seed" / "catalog.yml"
 URL = config.SERVICES_URL
 
 STREAMMAX = {"code": "streammax_tv", "name": "StreamMax TV", "activation_hours": 24, "minimum_term_months": 12,
@@ -55,6 +56,13 @@ def make_tracker(text: str = "", intent: str = "add_service", entities: List[Dic
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities),
               "metadata": metadata if metadata is not None else {"token": token()}}
     return Tracker(sender, values, latest, events, False, None, {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory):
+    """The project's spaCy pipeline, built once from the catalog for every test that needs it."""
+    from bot import spacy_pipeline
+    return spacy_pipeline.build(CATALOG, tmp_path_factory.mktemp("spacy") / "qc_en")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The add / modify / cancel forms and their writes, with the services faked at the HTTP layer."""
 import json
 
-import responses
 
 from actions.subscriptions import (ActionListServices, ActionSubmitCancelService, ValidateAddServiceForm,
                                    ValidateCancelServiceForm, ValidateModifyServiceForm)

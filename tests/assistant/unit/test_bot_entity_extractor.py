@@ -1,6 +1,5 @@
 """CatalogEntityExtractor end to end through Rasa's own SpacyNLP and SpacyTokenizer."""
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -13,16 +12,9 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import spacy_pipeline as sp
 from bot.nlu.catalog_entity_extractor import CatalogEntityExtractor
 
-REPO = Path(__file__).resolve().parents[3]
-CATALOG = REPO / "services" / "quickconnect" / "seed" / "catalog.yml"
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return sp.build(CATALOG, tmp_path_factory.mktemp("spacy") / "qc_en")
+from tests.assistant.unit.conftest import CATALOG
 
 
 @pytest.fixture(scope="module")

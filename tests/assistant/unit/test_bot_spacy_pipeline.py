@@ -1,18 +1,11 @@
 """The project's spaCy pipeline built from the catalog (bot/spacy_pipeline.py)."""
-from pathlib import Path
 
 import pytest
 import spacy
 
 from bot import spacy_pipeline as sp
 
-REPO = Path(__file__).resolve().parents[3]
-CATALOG = REPO / "services" / "quickconnect" / "seed" / "catalog.yml"
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return sp.build(CATALOG, tmp_path_factory.mktemp("spacy") / "qc_en")
+from tests.assistant.unit.conftest import CATALOG
 
 
 @pytest.fixture(scope="module")
