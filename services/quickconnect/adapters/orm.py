@@ -174,13 +174,27 @@ class NotificationRow(Base):
 class HandoffRow(Base):
     __tablename__ = "handoffs"
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(String(200))
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
     account_number: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    taken_by: Mapped[str | None] = mapped_column(String(40))         # agent id once a person takes over
+    taken_by_name: Mapped[str | None] = mapped_column(String(120))
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class HandoffMessageRow(Base):
+    """What the customer and the agent say to each other once a person has taken over."""
+    __tablename__ = "handoff_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    sender_role: Mapped[str] = mapped_column(String(20))   # customer | anonymous | agent
+    sender_name: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class AuditRow(Base):

@@ -113,6 +113,20 @@ class SqlAlchemyRepository:
             query = query.where(orm.HandoffRow.status == status)
         return list(self.session.scalars(query))
 
+    def handoff(self, handoff_id: int, for_update: bool = False) -> orm.HandoffRow | None:
+        query = select(orm.HandoffRow).where(orm.HandoffRow.id == handoff_id)
+        return self.session.scalars(query.with_for_update() if for_update else query).first()
+
+    def latest_handoff(self, conversation_id: str) -> orm.HandoffRow | None:
+        return self.session.scalars(
+            select(orm.HandoffRow).where(orm.HandoffRow.conversation_id == conversation_id)
+            .order_by(orm.HandoffRow.id.desc())).first()
+
+    def handoff_messages(self, handoff_id: int) -> list[orm.HandoffMessageRow]:
+        return list(self.session.scalars(
+            select(orm.HandoffMessageRow).where(orm.HandoffMessageRow.handoff_id == handoff_id)
+            .order_by(orm.HandoffMessageRow.id)))
+
     def audit(self, account_number: str | None = None) -> list[orm.AuditRow]:
         query = select(orm.AuditRow).order_by(orm.AuditRow.id)
         if account_number:

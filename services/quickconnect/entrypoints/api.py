@@ -25,6 +25,9 @@ STATUS = [(MissingIdempotencyKey, 400), (errors.Unauthorized, 401), (errors.Forb
 
 Acct = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,20}$", description="Account number, e.g. QC-1001")]
 ServiceName = Annotated[str, Path(min_length=1, max_length=100, description="Service code or name")]
+HandoffId = Annotated[int, Path(ge=1, le=2**31)]
+ConversationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")]
+ANONYMOUS = Actor("anonymous", "anonymous", "chat")
 IdemKey = Annotated[Optional[str], Header(alias="Idempotency-Key", description="Required for writes")]
 
 
@@ -238,6 +241,42 @@ def create_app(services: Services | None = None) -> FastAPI:
     @app.get("/handoffs", tags=["handoffs"])
     def handoffs(actor: Caller, status: Annotated[Optional[str], Query(pattern=r"^[a-z_]{1,20}$")] = None):
         return handlers.list_handoffs(uow(), actor, status)
+
+    @app.get("/handoffs/{handoff_id}", tags=["handoffs"])
+    def handoff_get(handoff_id: HandoffId, actor: Caller):
+        return handlers.get_handoff(uow(), actor, handoff_id)
+
+    @app.post("/handoffs/{handoff_id}/take", tags=["handoffs"])
+    def handoff_take(request: Request, handoff_id: HandoffId, actor: Caller, idempotency_key: IdemKey = None):
+        return write(request, actor, idempotency_key, {}, 200,
+                     lambda u: handlers.take_handoff(u, clock, actor, handoff_id))
+
+    @app.post("/handoffs/{handoff_id}/close", tags=["handoffs"])
+    def handoff_close(request: Request, handoff_id: HandoffId, actor: Caller, idempotency_key: IdemKey = None):
+        return write(request, actor, idempotency_key, {}, 200,
+                     lambda u: handlers.close_handoff(u, clock, actor, handoff_id))
+
+    @app.post("/handoffs/{handoff_id}/messages", tags=["handoffs"], status_code=201)
+    def handoff_message(request: Request, handoff_id: HandoffId, body: schemas.HandoffMessageRequest,
+                        actor: Caller, idempotency_key: IdemKey = None):
+        return write(request, actor, idempotency_key, body.model_dump(), 201,
+                     lambda u: handlers.post_handoff_message(u, clock, actor, body.text, handoff_id=handoff_id))
+
+    # The customer's side of a handoff, found by the conversation id only its browser knows.
+    @app.get("/conversations/{conversation_id}/handoff", tags=["handoffs"])
+    def conversation_handoff(conversation_id: ConversationId,
+                             signed_in: Annotated[Optional[Actor], Depends(optional_caller)]):
+        return handlers.conversation_handoff(uow(), signed_in or ANONYMOUS, conversation_id)
+
+    @app.post("/conversations/{conversation_id}/handoff/messages", tags=["handoffs"], status_code=201)
+    def conversation_handoff_message(request: Request, conversation_id: ConversationId,
+                                     body: schemas.HandoffMessageRequest,
+                                     signed_in: Annotated[Optional[Actor], Depends(optional_caller)],
+                                     idempotency_key: IdemKey = None):
+        actor = signed_in or ANONYMOUS
+        return write(request, actor, idempotency_key, body.model_dump(), 201,
+                     lambda u: handlers.post_handoff_message(u, clock, actor, body.text,
+                                                             conversation_id=conversation_id))
 
     @app.get("/audit", tags=["audit"])
     def audit(actor: Caller, account: Annotated[Optional[str], Query(pattern=r"^[A-Za-z0-9_-]{1,20}$")] = None):

@@ -69,6 +69,10 @@ class HandoffRequest(Body):
     summary: Text
 
 
+class HandoffMessageRequest(Body):
+    text: Text
+
+
 class RecommendRequest(Body):
     countries: Annotated[list[Name], Field(min_length=1, max_length=20)]
     monthly_minutes: Annotated[int, Field(ge=0, le=100_000)]

@@ -12,8 +12,8 @@ from ..adapters.passwords import verify_secret
 from ..domain import quotes as q
 from ..domain.catalog import Catalog
 from ..domain.countries import CountryDirectory
-from ..domain.errors import (AlreadySubscribed, ConcurrentChange, Forbidden, InvalidRequest,
-                             NotSubscribed, Unauthorized, UnknownAccount, UnknownPlan)
+from ..domain.errors import (AlreadySubscribed, ConcurrentChange, Conflict, Forbidden, InvalidRequest,
+                             NotFound, NotSubscribed, Unauthorized, UnknownAccount, UnknownPlan)
 from ..domain.money import ZERO, Cycle, cycle_for
 from ..domain.recommend import plan_cost, rank_plans
 from ..domain.usage import minutes_in_plan
@@ -484,6 +484,91 @@ def list_handoffs(uow, actor: Actor, status: str | None = None) -> list[dict]:
     _require_agent(actor)
     with uow:
         return [views.handoff(r) for r in uow.repo.handoffs(status)]
+
+
+def _handoff(uow, handoff_id: int, for_update: bool = False) -> orm.HandoffRow:
+    row = uow.repo.handoff(handoff_id, for_update=for_update)
+    if row is None:
+        raise NotFound(f"There is no handoff request #{handoff_id}.")
+    return row
+
+
+def _conversation_handoff(uow, actor: Actor, conversation_id: str) -> orm.HandoffRow:
+    """The conversation's latest handoff. Knowing the conversation id is what lets a visitor in;
+    a handoff about an account is also closed to anyone signed in as another customer."""
+    row = uow.repo.latest_handoff(conversation_id)
+    if row is None:
+        raise NotFound("This conversation has not been handed to a person.")
+    if row.account_number and actor.role != "agent" and actor.subject != row.account_number:
+        raise Forbidden("This conversation belongs to another account.")
+    return row
+
+
+def _with_messages(uow, row) -> dict:
+    return {**views.handoff(row), "messages": [views.handoff_message(m) for m in uow.repo.handoff_messages(row.id)]}
+
+
+def get_handoff(uow, actor: Actor, handoff_id: int) -> dict:
+    _require_agent(actor)
+    with uow:
+        return _with_messages(uow, _handoff(uow, handoff_id))
+
+
+def conversation_handoff(uow, actor: Actor, conversation_id: str) -> dict:
+    with uow:
+        return _with_messages(uow, _conversation_handoff(uow, actor, conversation_id))
+
+
+def take_handoff(uow, clock, actor: Actor, handoff_id: int) -> dict:
+    _require_agent(actor)
+    with uow:
+        row = _handoff(uow, handoff_id, for_update=True)
+        if row.status == "closed":
+            raise Conflict("This handoff request is already closed.", code="handoff_closed")
+        if row.taken_by and row.taken_by != actor.subject:
+            raise Conflict(f"{row.taken_by_name} has already taken this conversation.", code="handoff_taken")
+        before = views.handoff(row)
+        if row.taken_by is None:
+            agent = uow.repo.agent(actor.subject)
+            row.status, row.taken_by, row.taken_at = "taken", actor.subject, clock.now()
+            row.taken_by_name = agent.name if agent else actor.subject
+            uow.flush()
+            _audit(uow, clock, actor, "take_handoff", row.account_number, before, views.handoff(row))
+        return uow.commit(_with_messages(uow, row))
+
+
+def close_handoff(uow, clock, actor: Actor, handoff_id: int) -> dict:
+    _require_agent(actor)
+    with uow:
+        row = _handoff(uow, handoff_id, for_update=True)
+        if row.status != "closed":
+            before = views.handoff(row)
+            row.status = "closed"
+            uow.flush()
+            _audit(uow, clock, actor, "close_handoff", row.account_number, before, views.handoff(row))
+        return uow.commit(_with_messages(uow, row))
+
+
+def post_handoff_message(uow, clock, actor: Actor, text: str, handoff_id: int | None = None,
+                         conversation_id: str | None = None) -> dict:
+    """Agents write by handoff id; the customer (or visitor) by their conversation id."""
+    with uow:
+        if actor.role == "agent":
+            row = _handoff(uow, handoff_id, for_update=True)
+            if row.taken_by != actor.subject:
+                raise Conflict("Take the conversation before writing to the customer.", code="handoff_not_taken")
+            name = row.taken_by_name
+        else:
+            row = _conversation_handoff(uow, actor, conversation_id)
+            customer = uow.repo.customer(actor.subject) if actor.role == "customer" else None
+            name = customer.name if customer else "Visitor"
+        if row.status == "closed":
+            raise Conflict("This conversation with a person has ended.", code="handoff_closed")
+        message = orm.HandoffMessageRow(handoff_id=row.id, at=clock.now(), sender_role=actor.role,
+                                        sender_name=name, text=text)
+        uow.repo.add(message)
+        uow.flush()
+        return uow.commit(views.handoff_message(message))
 
 
 def list_audit(uow, actor: Actor, account_number: str | None = None) -> list[dict]:

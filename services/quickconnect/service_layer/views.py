@@ -100,7 +100,14 @@ def notification(row) -> dict:
 def handoff(row) -> dict:
     return {"id": row.id, "status": row.status, "conversation_id": row.conversation_id,
             "account_number": row.account_number, "reason": row.reason, "summary": row.summary,
-            "created_by": row.created_by, "created_at": when(row.created_at)}
+            "created_by": row.created_by, "created_at": when(row.created_at),
+            "taken_by": row.taken_by, "agent_name": row.taken_by_name,
+            "taken_at": when(row.taken_at)}
+
+
+def handoff_message(row) -> dict:
+    return {"id": row.id, "at": when(row.at), "sender_role": row.sender_role, "sender_name": row.sender_name,
+            "text": row.text}
 
 
 def audit(row) -> dict:

@@ -77,6 +77,16 @@ class FakeRepository:
     def handoffs(self, status=None):
         return self._of(orm.HandoffRow, **({"status": status} if status else {}))
 
+    def handoff(self, handoff_id, for_update=False):
+        return next(iter(self._of(orm.HandoffRow, id=handoff_id)), None)
+
+    def latest_handoff(self, conversation_id):
+        rows = self._of(orm.HandoffRow, conversation_id=conversation_id)
+        return max(rows, key=lambda r: r.id) if rows else None
+
+    def handoff_messages(self, handoff_id):
+        return self._of(orm.HandoffMessageRow, handoff_id=handoff_id)
+
     def audit(self, account_number=None):
         return self._of(orm.AuditRow, **({"account_number": account_number} if account_number else {}))
 
