@@ -44,5 +44,7 @@ class ActionHumanHandoff(Action):
             return []
         dispatcher.utter_message(text=f"I've passed this conversation to a QuickConnect agent (request #{ticket.get('id')}); "
                                       "a person will take over here shortly, with a summary so you don't have to repeat yourself. "
-                                      "You can also call 1-800-123-4567 or email support@quickconnect.com.")
+                                      "You can also call 1-800-123-4567 or email support@quickconnect.com.",
+                                 # the web chat watches this handoff and shows when a person joins
+                                 json_message={"handoff": {"id": ticket.get("id"), "status": ticket.get("status")}})
         return []

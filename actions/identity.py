@@ -70,6 +70,15 @@ def acting_account(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def opened_another_account(tracker: Tracker) -> bool:
+    """The agent picked a customer in the portal's lookup since their previous message. Only a
+    change counts, so an account the agent later names in the chat is not overridden."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    current = (tracker.latest_message.get("metadata") or {}).get("working_account")
+    previous = (user_events[-2].get("metadata") or {}).get("working_account") if len(user_events) > 1 else None
+    return bool(current) and current != previous
+
+
 class ActionExtractIdentity(Action):
     """Custom slot mapping run after every user message: keeps the identity slots current."""
 
@@ -83,6 +92,8 @@ class ActionExtractIdentity(Action):
             wanted["account_number"] = who.subject
         elif who.role == "anonymous":
             wanted["account_number"] = None
+        elif opened_another_account(tracker):
+            wanted["account_number"] = tracker.latest_message["metadata"]["working_account"]
         # Only changes: a slot set on every turn would count as an answer to an open form question
         # and stop the form from ever letting a digression (an FAQ mid-form) through.
         return [SlotSet(k, v) for k, v in wanted.items() if tracker.get_slot(k) != v]

@@ -1,7 +1,7 @@
 """Chat with the running assistant in a terminal, as a demo customer, an agent, or anonymously.
 
 It logs in to the services (POST /auth/token) like the web pages do, then sends each line to the
-Rasa REST channel with the token in the message metadata.
+QuickConnect chat channel with the token as "Authorization: Bearer <token>".
 
   .venv/bot/bin/python scripts/chat.py --customer QC-1001 [--pin 1234]
   .venv/bot/bin/python scripts/chat.py --agent agent-ana [--password ana-demo-pass]
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     session = login(args.services, args)
-    sender = f"terminal-{uuid.uuid4().hex[:8]}"
+    sender = f"terminal-{uuid.uuid4().hex}"
     print(f"Logged in as {session.get('name')} ({session.get('role')})." if session else "Anonymous: FAQs and general questions only.")
     print("Type a message; Ctrl-D to quit. Buttons are shown as [payload].")
     while True:
@@ -53,12 +53,16 @@ def main() -> None:
             return
         if not text:
             continue
-        metadata = {"token": session["access_token"]} if session else {}
+        headers = {"Authorization": f"Bearer {session['access_token']}"} if session else {}
         try:
-            replies = requests.post(f"{args.rasa}/webhooks/rest/webhook",
-                                    json={"sender": sender, "message": text, "metadata": metadata}, timeout=60).json()
-        except requests.RequestException as exc:
+            resp = requests.post(f"{args.rasa}/webhooks/quickconnect/webhook", headers=headers,
+                                 json={"sender": sender, "message": text}, timeout=60)
+            replies = resp.json()
+        except (requests.RequestException, ValueError) as exc:
             print(f"(the assistant is not reachable: {exc})")
+            continue
+        if not resp.ok:  # refused by the channel: expired sign-in, too long, too fast
+            print(f"bot> {replies['error']['message']}")
             continue
         for reply in replies:
             if reply.get("text"):

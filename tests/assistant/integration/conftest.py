@@ -48,7 +48,7 @@ class Stack:
         self.actions_port, self.rasa_port = free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.env = {**os.environ, "QC_DATABASE_URL": f"sqlite:///{workdir}/services.db", "QC_TODAY": TODAY,
-                    "QC_SERVICES_URL": self.services_url, "QC_JWT_SECRET": "integration-test-secret-0123456789abcdef",
+                    "QC_SERVICES_URL": self.services_url, "QC_ASSISTANT_URL": self.rasa_url, "QC_JWT_SECRET": "integration-test-secret-0123456789abcdef",
                     "QC_ACTIVATION_INTERVAL_SECONDS": "3600"}
         self.procs: List[subprocess.Popen] = []
 
@@ -69,8 +69,13 @@ class Stack:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
                              f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n")
+        # The project's channel settings, but one loopback address sends every test's messages.
+        credentials = self.workdir / "credentials.yml"
+        credentials.write_text((ROOT / "credentials.yml").read_text().replace(
+            "per_address_per_minute: 120", "per_address_per_minute: 100000"))
         self.start("rasa", [str(RASA_BIN), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-                            "--credentials", str(ROOT / "credentials.yml"), "--enable-api", "-i", "127.0.0.1",
+                            "--credentials", str(credentials), "--enable-api", "-i", "127.0.0.1",
+                            "--cors", self.services_url,  # the web pages' origin
                             "--port", str(self.rasa_port)], f"{self.rasa_url}/status", 300)
         return self
 
@@ -96,16 +101,19 @@ class Stack:
 
 
 class Chat:
-    """One conversation through the REST channel, as a logged-in user (or anonymous)."""
+    """One conversation through the web chat's channel, as a logged-in user (or anonymous)."""
 
     def __init__(self, stack: Stack, token: str = ""):
         self.stack, self.token = stack, token
-        self.sender = f"it-{uuid.uuid4().hex[:10]}"
+        self.sender = f"it-{uuid.uuid4().hex}"
 
-    def say(self, text: str) -> str:
-        metadata = {"token": self.token} if self.token else {}
-        resp = requests.post(f"{self.stack.rasa_url}/webhooks/rest/webhook",
-                             json={"sender": self.sender, "message": text, "metadata": metadata}, timeout=120)
+    def post(self, text: str, **extra) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return requests.post(f"{self.stack.rasa_url}/webhooks/quickconnect/webhook", headers=headers,
+                             json={"sender": self.sender, "message": text, **extra}, timeout=120)
+
+    def say(self, text: str, **extra) -> str:
+        resp = self.post(text, **extra)
         resp.raise_for_status()
         return "\n".join(m.get("text", "") for m in resp.json())
 

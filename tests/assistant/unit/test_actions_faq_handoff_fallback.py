@@ -47,6 +47,7 @@ def test_handoff_records_request_and_summary(services, dispatcher, domain):
     assert body["conversation_id"] == "conv-9" and body["account_number"] == "QC-1001"
     assert "user (cancel_service): cancel my tv" in body["summary"]
     assert "request #12" in texts(dispatcher)
+    assert dispatcher.messages[-1]["custom"] == {"handoff": {"id": 12, "status": "waiting"}}
 
 
 def test_handoff_when_the_queue_is_down_gives_the_helpdesk(services, dispatcher, domain):

@@ -36,3 +36,24 @@ def test_anonymous_has_no_account_even_one_typed(dispatcher, domain):
 def test_unchanged_identity_sets_nothing_so_open_form_questions_stay_open(dispatcher, domain):
     tracker = make_tracker(slots={"logged_in": True, "user_role": "customer", "account_number": "QC-1001"})
     assert run(ActionExtractIdentity(), dispatcher, tracker, domain) == []
+
+
+def _agent_tracker(current, previous, slot):
+    agent = token("agent", "agent-ana")
+    tracker = make_tracker("cancel their tv", metadata={"token": agent, **({"working_account": current} if current else {})},
+                           slots={"logged_in": True, "user_role": "agent", "account_number": slot})
+    tracker.events = [{"event": "user", "text": "hi", "metadata": {"token": agent, "working_account": previous}},
+                      {"event": "user", "text": "cancel their tv", "metadata": tracker.latest_message["metadata"]}]
+    return tracker
+
+
+def test_an_account_the_agent_opens_in_the_portal_becomes_the_account_acted_on(dispatcher, domain):
+    tracker = _agent_tracker(current="QC-1002", previous=None, slot=None)
+    assert slots_of(run(ActionExtractIdentity(), dispatcher, tracker, domain)) == {"account_number": "QC-1002"}
+    tracker = _agent_tracker(current="QC-1003", previous="QC-1002", slot="QC-1002")
+    assert slots_of(run(ActionExtractIdentity(), dispatcher, tracker, domain)) == {"account_number": "QC-1003"}
+
+
+def test_an_account_the_agent_names_in_the_chat_is_not_overridden_by_the_open_one(dispatcher, domain):
+    tracker = _agent_tracker(current="QC-1002", previous="QC-1002", slot="QC-1003")
+    assert run(ActionExtractIdentity(), dispatcher, tracker, domain) == []
