@@ -23,6 +23,7 @@ class Settings:
     host: str
     port: int
     activation_interval_seconds: float
+    assistant_url: str = "http://127.0.0.1:5005"   # where the web pages' chat widget finds Rasa
 
     @property
     def dialect(self) -> str:
@@ -51,4 +52,5 @@ def load(env: dict | None = None) -> Settings:
         host=env.get("QC_HOST", "127.0.0.1"),
         port=int(env.get("QC_PORT", "8000")),
         activation_interval_seconds=float(env.get("QC_ACTIVATION_INTERVAL_SECONDS", "60")),
+        assistant_url=env.get("QC_ASSISTANT_URL", "http://127.0.0.1:5005").rstrip("/"),
     )

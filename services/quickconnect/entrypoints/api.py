@@ -17,6 +17,7 @@ from ..service_layer.handlers import Actor
 from . import schemas
 from .auth import CHANNELS, caller_from_token, issue_token
 from .idempotency import MissingIdempotencyKey, run_write
+from .web import mount_web
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ def create_app(services: Services | None = None) -> FastAPI:
         channel = x_channel or "api"
         if channel not in CHANNELS:
             raise errors.InvalidRequest(f"X-Channel must be one of: {', '.join(CHANNELS)}.")
-        return caller_from_token(settings.jwt_secret, creds.credentials if creds else None, channel)
+        actor = caller_from_token(settings.jwt_secret, creds.credentials if creds else None, channel)
+        handlers.still_signed_in(uow(), actor)
+        return actor
 
     Caller = Annotated[Actor, Depends(caller)]
 
@@ -281,5 +284,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     @app.get("/audit", tags=["audit"])
     def audit(actor: Caller, account: Annotated[Optional[str], Query(pattern=r"^[A-Za-z0-9_-]{1,20}$")] = None):
         return handlers.list_audit(uow(), actor, account)
+
+    mount_web(app, settings.assistant_url)
 
     return app
