@@ -26,3 +26,11 @@ def clock() -> FixedClock:
 def _fast_password_hashing():
     # The demo PINs are hashed at seed time; full-strength PBKDF2 only slows the tests down.
     passwords.ITERATIONS = 1_000
+
+
+def pytest_terminal_summary(terminalreporter):
+    from .tally import TRIED
+    if TRIED:
+        terminalreporter.write_sep("-", "reliability: what was tried")
+        for what, count in sorted(TRIED.items()):
+            terminalreporter.write_line(f"{count:6d}  {what}")

@@ -125,6 +125,15 @@ def identity(uow, account_number: str | None = None, agent_id: str | None = None
         return (row.account_number, "customer", row.name) if account_number else (row.agent_id, "agent", row.name)
 
 
+def still_signed_in(uow, actor: Actor) -> None:
+    """A token outlives the account or agent it names: once that row is gone, the token is refused
+    (401), so a deleted customer cannot read what is left under their number."""
+    with uow:
+        row = uow.repo.customer(actor.subject) if actor.role == "customer" else uow.repo.agent(actor.subject)
+        if row is None:
+            raise Unauthorized("This sign-in is no longer valid; please sign in again.")
+
+
 # -- catalog -------------------------------------------------------------------------------
 
 def list_services(uow) -> list[dict]:
@@ -552,6 +561,10 @@ def close_handoff(uow, clock, actor: Actor, handoff_id: int) -> dict:
 def post_handoff_message(uow, clock, actor: Actor, text: str, handoff_id: int | None = None,
                          conversation_id: str | None = None) -> dict:
     """Agents write by handoff id; the customer (or visitor) by their conversation id."""
+    # Each side has its own endpoint: the wrong one is refused (403), not looked up with no id.
+    if (handoff_id is not None) != (actor.role == "agent"):
+        raise Forbidden("Agents write by handoff id (/handoffs/{id}/messages); customers and visitors "
+                        "by their conversation (/conversations/{id}/handoff/messages).")
     with uow:
         if actor.role == "agent":
             row = _handoff(uow, handoff_id, for_update=True)
