@@ -5,8 +5,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 command -v curl >/dev/null || die "curl is needed (apt-get install curl)"
 mkdir -p var/log
-export QC_SERVICES_URL="${QC_SERVICES_URL:-http://127.0.0.1:8000}"
 SERVICES_PORT="${QC_SERVICES_PORT:-8000}" ACTIONS_PORT="${QC_ACTIONS_PORT:-5055}" RASA_PORT="${QC_RASA_PORT:-5005}"
+export QC_SERVICES_URL="${QC_SERVICES_URL:-http://127.0.0.1:$SERVICES_PORT}"
+export QC_ASSISTANT_URL="${QC_ASSISTANT_URL:-http://127.0.0.1:$RASA_PORT}"   # where the pages' chat widget posts
 
 setup_services
 say "services: migrating and seeding the demo data"
@@ -20,19 +21,26 @@ trap cleanup EXIT INT TERM
 
 "$VENV_SERVICES/bin/qc-services" serve --host 127.0.0.1 --port "$SERVICES_PORT" > var/log/services.log 2>&1 & pids+=($!)
 "$VENV_BOT/bin/rasa" run actions --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 & pids+=($!)
-"$VENV_BOT/bin/rasa" run --model models --endpoints endpoints.yml --credentials credentials.yml \
-  --enable-api --cors '*' --port "$RASA_PORT" -i 127.0.0.1 > var/log/rasa.log 2>&1 & pids+=($!)
+# No --enable-api: the HTTP API would let anyone rewrite conversations; the web pages (their
+# origin is the only one allowed by CORS) need only the QuickConnect channel.
+# endpoints.yml names the default action server port; another QC_ACTIONS_PORT gets a copy that points there.
+sed "s#127.0.0.1:5055/#127.0.0.1:$ACTIONS_PORT/#" endpoints.yml > var/endpoints.run.yml
+"$VENV_BOT/bin/rasa" run --model models --endpoints var/endpoints.run.yml --credentials credentials.yml \
+  --cors "http://127.0.0.1:$SERVICES_PORT" "http://localhost:$SERVICES_PORT" --port "$RASA_PORT" -i 127.0.0.1 > var/log/rasa.log 2>&1 & pids+=($!)
 
 wait_http "http://127.0.0.1:$SERVICES_PORT/health" 60 "the services"
 wait_http "http://127.0.0.1:$ACTIONS_PORT/health" 120 "the action server"
-wait_http "http://127.0.0.1:$RASA_PORT/" 300 "the Rasa server"
+wait_http "http://127.0.0.1:$RASA_PORT/webhooks/quickconnect/" 300 "the Rasa server"
 
 cat <<MSG
 
-QuickConnect is running (logs in var/log/):
-  services API    http://127.0.0.1:$SERVICES_PORT/docs   (OpenAPI: /openapi.json)
-  Rasa REST       http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook   (metadata: {"token": "<JWT>"})
-  action server   http://127.0.0.1:$ACTIONS_PORT/health
+QuickConnect is running (logs in var/log/). Open in a browser:
+  customer live chat   http://127.0.0.1:$SERVICES_PORT/web/             (demo: QC-1001 / 1234, QC-1002 / 2345, QC-1003 / 3456)
+  employee portal      http://127.0.0.1:$SERVICES_PORT/web/portal.html  (demo: agent-ana / ana-demo-pass, agent-ben / ben-demo-pass)
+Behind them:
+  services API         http://127.0.0.1:$SERVICES_PORT/docs   (OpenAPI: /openapi.json)
+  chat channel         http://127.0.0.1:$RASA_PORT/webhooks/quickconnect/webhook   (Authorization: Bearer <JWT>)
+  action server        http://127.0.0.1:$ACTIONS_PORT/health
 
 Chat in this terminal from another shell:
   .venv/bot/bin/python scripts/chat.py --customer QC-1001        (demo PINs: QC-1001 1234, QC-1002 2345, QC-1003 3456)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for a newcomer: install everything and run every test (services on SQLite and
 # PostgreSQL, the assistant's unit tests, Rasa data validation and test stories, and end-to-end
-# conversations through the real servers). Exit code 0 only when all of it passed.
+# conversations through the real servers and the web pages in headless Chromium). Exit code 0
+# only when all of it passed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 cd "$ROOT"
@@ -34,6 +35,15 @@ say "tests: Rasa test stories (--fail-on-prediction-errors)"
 grep -h "Correct:" var/test-results/stories.log | head -1 | sed 's/.*Correct:/test stories, correct:/'
 echo "test stories: $(cat tests/stories/*.yml | grep -c '^ *- story:') stories, all predicted correctly"
 run_pytest assistant-integration "$VENV_BOT/bin/python" tests/assistant/integration
+
+# The web pages in headless Chromium (Debian's package; Playwright drives it, no browser download).
+if ! [ -x "${QC_CHROMIUM:-/usr/bin/chromium}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  say "installing Chromium from Debian's packages"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+[ -x "${QC_CHROMIUM:-/usr/bin/chromium}" ] || die "the browser tests need Chromium: apt-get install chromium (or set QC_CHROMIUM)"
+run_pytest browser "$VENV_BOT/bin/python" tests/browser
+echo "browser screenshots: var/test-results/browser/"
 
 "$VENV_SERVICES/bin/python" - <<'PY'
 import glob, xml.etree.ElementTree as ET

@@ -74,9 +74,9 @@ class Stack:
         credentials.write_text((ROOT / "credentials.yml").read_text().replace(
             "per_address_per_minute: 120", "per_address_per_minute: 100000"))
         self.start("rasa", [str(RASA_BIN), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-                            "--credentials", str(credentials), "--enable-api", "-i", "127.0.0.1",
+                            "--credentials", str(credentials), "-i", "127.0.0.1",
                             "--cors", self.services_url,  # the web pages' origin
-                            "--port", str(self.rasa_port)], f"{self.rasa_url}/status", 300)
+                            "--port", str(self.rasa_port)], f"{self.rasa_url}/webhooks/quickconnect/", 300)
         return self
 
     def down(self) -> None:
