@@ -25,5 +25,6 @@ class Services:
 
 def bootstrap(settings: config.Settings | None = None, clock: Clock | None = None) -> Services:
     settings = settings or config.load()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_connect_timeout_seconds,
+                         settings.db_busy_timeout_seconds, settings.db_statement_timeout_seconds)
     return Services(settings, engine, make_session_factory(engine), clock or Clock(settings.today))

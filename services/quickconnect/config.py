@@ -24,6 +24,11 @@ class Settings:
     port: int
     activation_interval_seconds: float
     assistant_url: str = "http://127.0.0.1:5005"   # where the web pages' chat widget finds Rasa
+    # A stuck database must give a prompt 503, not a hung request: each wait is bounded, and below
+    # the assistant's 6 s read timeout so the caller gets our answer rather than its own timeout.
+    db_connect_timeout_seconds: float = 3.0     # PostgreSQL connect (and waiting for a pooled connection)
+    db_busy_timeout_seconds: float = 3.0        # SQLite busy timeout / PostgreSQL lock_timeout
+    db_statement_timeout_seconds: float = 5.0   # PostgreSQL statement_timeout
 
     @property
     def dialect(self) -> str:
@@ -53,4 +58,7 @@ def load(env: dict | None = None) -> Settings:
         port=int(env.get("QC_PORT", "8000")),
         activation_interval_seconds=float(env.get("QC_ACTIVATION_INTERVAL_SECONDS", "60")),
         assistant_url=env.get("QC_ASSISTANT_URL", "http://127.0.0.1:5005").rstrip("/"),
+        db_connect_timeout_seconds=float(env.get("QC_DB_CONNECT_TIMEOUT_SECONDS", "3")),
+        db_busy_timeout_seconds=float(env.get("QC_DB_BUSY_TIMEOUT_SECONDS", "3")),
+        db_statement_timeout_seconds=float(env.get("QC_DB_STATEMENT_TIMEOUT_SECONDS", "5")),
     )

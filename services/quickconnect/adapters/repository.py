@@ -49,6 +49,9 @@ class SqlAlchemyRepository:
         """The UPDATE at flush checks the version that was read and writes this one."""
         row.version += 1
 
+    def ping(self) -> None:
+        self.session.execute(select(1))
+
     def catalog(self) -> Catalog:
         s = self.session
         return catalog_from_rows(

@@ -78,3 +78,8 @@ class ConcurrentChange(Conflict):
 
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
+
+
+class Unavailable(DomainError):
+    """The database cannot be reached or stayed locked past its timeout: try again shortly."""
+    code = "unavailable"

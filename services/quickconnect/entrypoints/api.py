@@ -22,7 +22,8 @@ from .web import mount_web
 log = logging.getLogger(__name__)
 
 STATUS = [(MissingIdempotencyKey, 400), (errors.Unauthorized, 401), (errors.Forbidden, 403),
-          (errors.NotFound, 404), (errors.Conflict, 409), (errors.InvalidRequest, 422)]
+          (errors.NotFound, 404), (errors.Conflict, 409), (errors.InvalidRequest, 422),
+          (errors.Unavailable, 503)]
 
 Acct = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,20}$", description="Account number, e.g. QC-1001")]
 ServiceName = Annotated[str, Path(min_length=1, max_length=100, description="Service code or name")]
@@ -58,7 +59,10 @@ def create_app(services: Services | None = None) -> FastAPI:
     @app.exception_handler(errors.DomainError)
     async def domain_error(_request, exc: errors.DomainError):
         status = next((s for cls, s in STATUS if isinstance(exc, cls)), 422)
-        return _error(status, exc.code, exc.message, exc.suggestions)
+        response = _error(status, exc.code, exc.message, exc.suggestions)
+        if status == 503:
+            response.headers["Retry-After"] = "2"   # the database fault is usually brief
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request, exc: RequestValidationError):
@@ -98,6 +102,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     # -- health and auth ----------------------------------------------------------------------
     @app.get("/health", tags=["meta"])
     def health():
+        handlers.check_database(uow())   # 503 while the database cannot be reached
         return {"status": "ok", "database": settings.dialect}
 
     @app.post("/auth/token", tags=["auth"])

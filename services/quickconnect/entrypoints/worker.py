@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from ..domain.errors import ConcurrentChange
+from ..domain.errors import ConcurrentChange, Unavailable
 from ..service_layer import handlers
 
 log = logging.getLogger(__name__)
@@ -16,6 +16,10 @@ def activate_once(services) -> list[dict]:
     except ConcurrentChange:
         # Another worker activated the same rows first; the next round picks up anything left.
         log.info("activation: another worker got there first")
+        return []
+    except Unavailable:
+        # Nothing was activated; the next round tries again once the database is back.
+        log.warning("activation: the database is unavailable; retrying next round")
         return []
     for item in activated:
         log.info("activated %s for %s", item["subscription"]["service"]["name"], item["account_number"])

@@ -134,6 +134,12 @@ def still_signed_in(uow, actor: Actor) -> None:
             raise Unauthorized("This sign-in is no longer valid; please sign in again.")
 
 
+def check_database(uow) -> None:
+    """One trivial query: raises Unavailable when the database cannot be reached."""
+    with uow:
+        uow.repo.ping()
+
+
 # -- catalog -------------------------------------------------------------------------------
 
 def list_services(uow) -> list[dict]:

@@ -1,17 +1,23 @@
 """Unit of work: one transaction per use case; rolls back unless commit() was called.
 
-Conflicts the database detects (a stale version, a unique index hit by a concurrent insert,
-SQLite's busy lock) surface as the domain's ConcurrentChange.
+Conflicts the database detects (a stale version, a unique index hit by a concurrent insert)
+surface as the domain's ConcurrentChange; a database that cannot be reached or stays locked past
+its timeout (adapters/db.py UNAVAILABLE) as Unavailable, wherever in the use case it happens.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..adapters.db import UNAVAILABLE
 from ..adapters.repository import SqlAlchemyRepository
-from ..domain.errors import ConcurrentChange
+from ..domain.errors import ConcurrentChange, Unavailable
+
+# A connection lost during COMMIT leaves the outcome unknown, hence "retry with the same key".
+UNAVAILABLE_MESSAGE = ("The database is busy or unreachable right now; please try again in a moment "
+                       "(a retry with the same Idempotency-Key is safe).")
 
 
 class AbstractUnitOfWork:
@@ -52,12 +58,8 @@ def _conflicts_as_domain_errors(session):
         session.rollback()
         raise ConcurrentChange("Someone else changed this at the same moment; nothing was "
                                "changed by this request. Please check and try again.") from err
-    except OperationalError as err:
-        if "locked" not in str(err).lower():
-            raise
-        session.rollback()
-        raise ConcurrentChange("The database was busy with another change; nothing was changed. "
-                               "Please try again.") from err
+    except UNAVAILABLE as err:
+        raise Unavailable(UNAVAILABLE_MESSAGE) from err
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
@@ -70,11 +72,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.repo = SqlAlchemyRepository(self.session)
         return super().__enter__()
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         try:
-            super().__exit__(*exc)
+            super().__exit__(exc_type, exc, tb)
+        except UNAVAILABLE as err:      # the rollback failed too: the connection is gone
+            exc = exc or err
         finally:
             self.session.close()
+        if isinstance(exc, UNAVAILABLE):   # raised by a query inside the use case
+            raise Unavailable(UNAVAILABLE_MESSAGE) from exc
 
     def flush(self) -> None:
         with _conflicts_as_domain_errors(self.session):
