@@ -30,6 +30,11 @@ ACCOUNT = re.compile(r"^QC-\d{4,10}$")
 DEV_JWT_SECRET = "quickconnect-dev-secret-change-me"  # the services' and actions' development default
 
 
+SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side and I couldn't finish that. Nothing was "
+                        "changed unless I confirmed it above. Please try again in a moment, or call "
+                        "1-800-123-4567 to reach a person.")
+
+
 def error(status: int, code: str, message: str) -> HTTPResponse:
     return response.json({"error": {"code": code, "message": message}}, status=status)
 
@@ -187,9 +192,13 @@ class QuickConnectInput(InputChannel):
             # Control characters other than newlines and tabs carry no meaning in a chat message.
             clean = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(clean or "?", collector, sender, input_channel=self.name(),
-                                             metadata=self.metadata(who, body)))
-            return response.json(collector.messages)
+            try:
+                await on_new_message(UserMessage(clean or "?", collector, sender, input_channel=self.name(),
+                                                 metadata=self.metadata(who, body)))
+            except Exception:  # logged here; the user still gets an answer, never a bare 500
+                logger.exception("handling a message of conversation %s failed", sender[:8])
+            # Rasa swallows a failed custom action (the action server down, say) and answers nothing.
+            return response.json(collector.messages or [{"recipient_id": sender, "text": SOMETHING_WENT_WRONG}])
 
         @webhook.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:

@@ -12,6 +12,11 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 DEV_JWT_SECRET = "quickconnect-dev-secret-change-me"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """A setting the services refuse to start with (the CLI prints the message and exits)."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,23 @@ def _default_database_url() -> str:
     return f"sqlite:///{var / 'quickconnect.db'}"
 
 
+def _check_production_secret(secret: str | None) -> None:
+    # Whoever knows the secret can sign a token for any account or agent: in production it must
+    # come from the environment, be nobody else's, and be long enough not to be guessed.
+    problem = ("is not set" if not secret else
+               "is the development default" if secret == DEV_JWT_SECRET else
+               f"is only {len(secret)} characters" if len(secret) < MIN_SECRET_LENGTH else None)
+    if problem:
+        raise ConfigError(f"QC_ENV=production but QC_JWT_SECRET {problem}: set it to a random secret of at "
+                          f"least {MIN_SECRET_LENGTH} characters, e.g. the output of "
+                          "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`.")
+
+
 def load(env: dict | None = None) -> Settings:
     env = os.environ if env is None else env
     secret = env.get("QC_JWT_SECRET")
+    if env.get("QC_ENV") == "production":
+        _check_production_secret(secret)
     if not secret:
         # Fine on a laptop; a deployment must set its own secret or anyone can forge tokens.
         log.warning("QC_JWT_SECRET is not set: using the development secret")

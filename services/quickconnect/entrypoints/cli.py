@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.config
 import sys
 import time
 
@@ -12,6 +13,7 @@ from ..bootstrap import bootstrap
 from ..domain.errors import DomainError
 from ..service_layer import handlers
 from ..service_layer.seed import seed
+from . import logs
 from .auth import issue_token
 from .worker import ActivationThread, activate_once
 
@@ -36,9 +38,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    services = bootstrap(config.load())
-    settings = services.settings
+    logging.config.dictConfig(logs.config())
+    try:
+        settings = config.load()
+    except config.ConfigError as err:
+        print(f"qc-services: {err}", file=sys.stderr)
+        return 2
+    logging.config.dictConfig(logs.config([settings.jwt_secret]))   # now the secret itself is masked too
+    services = bootstrap(settings)
     try:
         if args.command == "migrate":
             upgrade(services.engine)
@@ -67,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             worker = ActivationThread(services, interval)
             worker.start()
             try:
-                uvicorn.run(create_app(services), host=args.host or settings.host, port=args.port or settings.port)
+                uvicorn.run(create_app(services), host=args.host or settings.host, port=args.port or settings.port,
+                            log_config=logs.config([settings.jwt_secret]))
             finally:
                 worker.stop()
     except DomainError as err:

@@ -50,4 +50,6 @@
   });
 
   render();
+  // Enabled only now: a click before the handlers exist would submit the form as a plain GET.
+  $("login").querySelector("button").disabled = false;
 })();

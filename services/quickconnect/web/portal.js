@@ -152,4 +152,6 @@
   });
 
   render();
+  // Enabled only now: a click before the handlers exist would submit the form as a plain GET.
+  $("login").querySelector("button").disabled = false;
 })();
