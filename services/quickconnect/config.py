@@ -34,6 +34,8 @@ class Settings:
     db_connect_timeout_seconds: float = 3.0     # PostgreSQL connect (and waiting for a pooled connection)
     db_busy_timeout_seconds: float = 3.0        # SQLite busy timeout / PostgreSQL lock_timeout
     db_statement_timeout_seconds: float = 5.0   # PostgreSQL statement_timeout
+    # The assistant's conversations (Rasa's SQL tracker store), read-only, for the support dashboard.
+    tracker_db_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'rasa_tracker.db'}"   # endpoints.yml's db
 
     @property
     def dialect(self) -> str:
@@ -80,4 +82,5 @@ def load(env: dict | None = None) -> Settings:
         db_connect_timeout_seconds=float(env.get("QC_DB_CONNECT_TIMEOUT_SECONDS", "3")),
         db_busy_timeout_seconds=float(env.get("QC_DB_BUSY_TIMEOUT_SECONDS", "3")),
         db_statement_timeout_seconds=float(env.get("QC_DB_STATEMENT_TIMEOUT_SECONDS", "5")),
+        tracker_db_url=env.get("QC_TRACKER_DB_URL") or Settings.tracker_db_url,
     )

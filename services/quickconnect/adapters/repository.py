@@ -136,6 +136,10 @@ class SqlAlchemyRepository:
             query = query.where(orm.AuditRow.account_number == account_number)
         return list(self.session.scalars(query))
 
+    def audit_between(self, since: datetime, until: datetime) -> list[orm.AuditRow]:
+        return list(self.session.scalars(select(orm.AuditRow).where(
+            orm.AuditRow.at >= since, orm.AuditRow.at < until).order_by(orm.AuditRow.id)))
+
     def idempotency_key(self, caller: str, key: str) -> orm.IdempotencyKeyRow | None:
         return self.session.scalars(select(orm.IdempotencyKeyRow).where(
             orm.IdempotencyKeyRow.caller == caller, orm.IdempotencyKeyRow.key == key)).first()

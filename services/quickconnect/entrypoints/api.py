@@ -16,6 +16,7 @@ from ..service_layer import handlers
 from ..service_layer.handlers import Actor
 from . import schemas
 from .auth import CHANNELS, caller_from_token, issue_token
+from .dashboard import mount_dashboard
 from .idempotency import MissingIdempotencyKey, run_write
 from .web import mount_web
 
@@ -96,6 +97,9 @@ def create_app(services: Services | None = None) -> FastAPI:
         return caller(creds, x_channel) if creds else None
 
     def write(request: Request, actor: Actor, key, body: dict, status: int, fn):
+        # Every change goes through here: supervisors oversee (read, dashboard) but change nothing.
+        if actor.role == "supervisor":
+            raise errors.Forbidden("Supervisors can look but not change anything; an agent makes changes.")
         return run_write(uow, clock, f"{actor.role}:{actor.subject}", key, request.method, request.url.path,
                          body, status, fn)
 
@@ -290,6 +294,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     def audit(actor: Caller, account: Annotated[Optional[str], Query(pattern=r"^[A-Za-z0-9_-]{1,20}$")] = None):
         return handlers.list_audit(uow(), actor, account)
 
+    mount_dashboard(app, services, caller)
     mount_web(app, settings.assistant_url)
 
     return app

@@ -9,6 +9,7 @@ from ..domain.errors import Unauthorized
 from ..service_layer.handlers import Actor
 
 CHANNELS = ("chat", "agent_widget", "api", "web")
+ROLES = ("customer", "agent", "supervisor")
 
 
 def issue_token(secret: str, ttl_seconds: int, subject: str, role: str, name: str) -> str:
@@ -27,6 +28,6 @@ def caller_from_token(secret: str, token: str | None, channel: str = "api") -> A
         raise Unauthorized("Your sign-in has expired; please sign in again.") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("That sign-in token is not valid.") from None
-    if claims["role"] not in ("customer", "agent") or not isinstance(claims["sub"], str):
+    if claims["role"] not in ROLES or not isinstance(claims["sub"], str):
         raise Unauthorized("That sign-in token is not valid.")
     return Actor(claims["sub"], claims["role"], channel)

@@ -20,12 +20,13 @@ from ..domain.usage import minutes_in_plan
 from . import views
 
 LIVE = ("pending_activation", "active")
+STAFF = ("agent", "supervisor")     # supervisors read what agents read (the HTTP layer refuses their writes)
 
 
 @dataclass(frozen=True)
 class Actor:
     subject: str          # account number, agent id, or "system"
-    role: str             # customer | agent | system
+    role: str             # customer | agent | supervisor | system
     channel: str = "api"
 
 
@@ -55,6 +56,11 @@ def _account(uow, actor: Actor, account_number: str, for_update: bool = False) -
 def _require_agent(actor: Actor) -> None:
     if actor.role != "agent":
         raise Forbidden("Only agents can do this.")
+
+
+def require_staff(actor: Actor) -> None:
+    if actor.role not in STAFF:
+        raise Forbidden("Only agents and supervisors can see this.")
 
 
 def _live_subscription(uow, customer, service) -> orm.SubscriptionRow:
@@ -111,7 +117,7 @@ def authenticate(uow, account_number: str | None = None, pin: str | None = None,
         elif agent_id is not None and password is not None:
             agent = uow.repo.agent(agent_id)
             if agent is not None and verify_secret(password, agent.password_hash):
-                return agent.agent_id, "agent", agent.name
+                return agent.agent_id, agent.role, agent.name
         raise Unauthorized("Those credentials are not right.")
 
 
@@ -122,7 +128,7 @@ def identity(uow, account_number: str | None = None, agent_id: str | None = None
         if row is None:
             raise UnknownAccount(f"There is no {'account' if account_number else 'agent'} "
                                  f"{account_number or agent_id}.")
-        return (row.account_number, "customer", row.name) if account_number else (row.agent_id, "agent", row.name)
+        return (row.account_number, "customer", row.name) if account_number else (row.agent_id, row.role, row.name)
 
 
 def still_signed_in(uow, actor: Actor) -> None:
@@ -496,7 +502,7 @@ def create_handoff(uow, clock, actor: Actor, conversation_id: str, account_numbe
 
 
 def list_handoffs(uow, actor: Actor, status: str | None = None) -> list[dict]:
-    _require_agent(actor)
+    require_staff(actor)
     with uow:
         return [views.handoff(r) for r in uow.repo.handoffs(status)]
 
@@ -514,7 +520,7 @@ def _conversation_handoff(uow, actor: Actor, conversation_id: str) -> orm.Handof
     row = uow.repo.latest_handoff(conversation_id)
     if row is None:
         raise NotFound("This conversation has not been handed to a person.")
-    if row.account_number and actor.role != "agent" and actor.subject != row.account_number:
+    if row.account_number and actor.role not in STAFF and actor.subject != row.account_number:
         raise Forbidden("This conversation belongs to another account.")
     return row
 
@@ -524,7 +530,7 @@ def _with_messages(uow, row) -> dict:
 
 
 def get_handoff(uow, actor: Actor, handoff_id: int) -> dict:
-    _require_agent(actor)
+    require_staff(actor)
     with uow:
         return _with_messages(uow, _handoff(uow, handoff_id))
 
@@ -591,7 +597,7 @@ def post_handoff_message(uow, clock, actor: Actor, text: str, handoff_id: int | 
 
 
 def list_audit(uow, actor: Actor, account_number: str | None = None) -> list[dict]:
-    _require_agent(actor)
+    require_staff(actor)
     with uow:
         return [views.audit(r) for r in uow.repo.audit(account_number)]
 

@@ -43,6 +43,7 @@ CALLERS = {
     "own": (bearer(OWN), OWN),
     "other": (bearer(OWN), OTHER),                       # customer A on account B
     "agent": (bearer("agent-ana", "agent"), OTHER),
+    "supervisor": (bearer("sup-sam", "supervisor"), OTHER),   # reads what agents read, changes nothing
     "anonymous": ({}, OWN),
     "expired": (bearer(OWN, ttl=-10), OWN),
     "wrong_secret": (bearer("agent-ana", "agent", secret="not-the-secret-" * 3), OWN),
@@ -57,12 +58,14 @@ OK = "ok"   # the operation's success status
 # kind -> status per caller; every caller not listed gets 401 (bad, expired or orphaned token).
 KINDS = {
     "public": {c: OK for c in CALLERS},                   # reads no token at all
-    "account": {"own": OK, "other": 403, "agent": OK, "anonymous": 401},
-    "agent only": {"own": 403, "other": 403, "agent": OK, "anonymous": 401},
+    "account": {"own": OK, "other": 403, "agent": OK, "supervisor": OK, "anonymous": 401},
+    "account write": {"own": OK, "other": 403, "agent": OK, "supervisor": 403, "anonymous": 401},
+    "staff read": {"own": 403, "other": 403, "agent": OK, "supervisor": OK, "anonymous": 401},
+    "agent only": {"own": 403, "other": 403, "agent": OK, "supervisor": 403, "anonymous": 401},
     # The customer's side of a handoff: the conversation id lets a visitor in, except to a
     # handoff about an account (then only that customer and agents); agents write by handoff id.
-    "conversation read": {"own": OK, "other": 403, "agent": OK, "anonymous": 403},
-    "conversation write": {"own": OK, "other": 403, "agent": 403, "anonymous": 403},
+    "conversation read": {"own": OK, "other": 403, "agent": OK, "supervisor": OK, "anonymous": 403},
+    "conversation write": {"own": OK, "other": 403, "agent": 403, "supervisor": 403, "anonymous": 403},
 }
 
 SUBSCRIBED = {OWN: ("streammax_tv", "basic"), OTHER: ("device_protection", "plus")}
@@ -86,36 +89,37 @@ ROUTES = {
     ("GET", "/customers/{acct}"): ("account", 200, lambda a, c: (f"/customers/{a}", None)),
     ("GET", "/customers/{acct}/subscriptions"): ("account", 200, lambda a, c: (f"/customers/{a}/subscriptions", None)),
     ("POST", "/customers/{acct}/subscriptions"): (
-        "account", 201, lambda a, c: (f"/customers/{a}/subscriptions", {"service": "hotspot_boost", "tier": "10gb"})),
+        "account write", 201, lambda a, c: (f"/customers/{a}/subscriptions",
+                                            {"service": "hotspot_boost", "tier": "10gb"})),
     ("POST", "/customers/{acct}/subscriptions/quote"): (
         "account", 200, lambda a, c: (f"/customers/{a}/subscriptions/quote",
                                       {"action": "add", "service": "hotspot_boost", "tier": "10gb"})),
     ("POST", "/customers/{acct}/subscriptions/{service}/modify"): (
-        "account", 200, lambda a, c: (f"/customers/{a}/subscriptions/{_sub(a)[0]}/modify", {"tier": _sub(a)[1]})),
+        "account write", 200, lambda a, c: (f"/customers/{a}/subscriptions/{_sub(a)[0]}/modify", {"tier": _sub(a)[1]})),
     ("POST", "/customers/{acct}/subscriptions/{service}/cancel"): (
-        "account", 200, lambda a, c: (f"/customers/{a}/subscriptions/{_sub(a)[0]}/cancel", None)),
+        "account write", 200, lambda a, c: (f"/customers/{a}/subscriptions/{_sub(a)[0]}/cancel", None)),
     ("GET", "/customers/{acct}/plan"): ("account", 200, lambda a, c: (f"/customers/{a}/plan", None)),
     ("GET", "/customers/{acct}/usage"): ("account", 200, lambda a, c: (f"/customers/{a}/usage?cycles=2", None)),
     ("GET", "/customers/{acct}/billing"): ("account", 200, lambda a, c: (f"/customers/{a}/billing", None)),
     ("POST", "/customers/{acct}/plan/quote"): (
         "account", 200, lambda a, c: (f"/customers/{a}/plan/quote", {"plan": "world_unlimited", "when": "now"})),
     ("POST", "/customers/{acct}/plan/change"): (
-        "account", 200, lambda a, c: (f"/customers/{a}/plan/change", {"plan": "world_unlimited", "when": "now"})),
+        "account write", 200, lambda a, c: (f"/customers/{a}/plan/change", {"plan": "world_unlimited", "when": "now"})),
     ("GET", "/customers/{acct}/plan/recommendations"): (
         "account", 200, lambda a, c: (f"/customers/{a}/plan/recommendations?countries=GB,IN&minutes=300", None)),
     ("POST", "/recommendations"): (
         "account", 200, lambda a, c: ("/recommendations",
                                       {"countries": ["GB"], "monthly_minutes": 100, "account_number": a})),
     ("POST", "/customers/{acct}/follow-ups"): (
-        "account", 201, lambda a, c: (f"/customers/{a}/follow-ups",
+        "account write", 201, lambda a, c: (f"/customers/{a}/follow-ups",
                                       {"due_at": "2026-12-01T10:00:00Z", "channel": "call", "note": "call back"})),
     ("GET", "/customers/{acct}/follow-ups"): ("account", 200, lambda a, c: (f"/customers/{a}/follow-ups", None)),
     ("GET", "/customers/{acct}/notifications"): ("account", 200, lambda a, c: (f"/customers/{a}/notifications", None)),
     ("POST", "/handoffs"): (
-        "account", 201, lambda a, c: ("/handoffs", {"conversation_id": f"new-{a}", "account_number": a,
+        "account write", 201, lambda a, c: ("/handoffs", {"conversation_id": f"new-{a}", "account_number": a,
                                                     "reason": "wants a person", "summary": "user: bill?"})),
-    ("GET", "/handoffs"): ("agent only", 200, lambda a, c: ("/handoffs?status=waiting", None)),
-    ("GET", "/handoffs/{handoff_id}"): ("agent only", 200, lambda a, c: (f"/handoffs/{c['handoff']}", None)),
+    ("GET", "/handoffs"): ("staff read", 200, lambda a, c: ("/handoffs?status=waiting", None)),
+    ("GET", "/handoffs/{handoff_id}"): ("staff read", 200, lambda a, c: (f"/handoffs/{c['handoff']}", None)),
     ("POST", "/handoffs/{handoff_id}/take"): ("agent only", 200, lambda a, c: (f"/handoffs/{c['handoff']}/take", None)),
     ("POST", "/handoffs/{handoff_id}/close"): (
         "agent only", 200, lambda a, c: (f"/handoffs/{c['handoff']}/close", None)),
@@ -125,7 +129,9 @@ ROUTES = {
         "conversation read", 200, lambda a, c: (f"/conversations/conv-{a}/handoff", None)),
     ("POST", "/conversations/{conversation_id}/handoff/messages"): (
         "conversation write", 201, lambda a, c: (f"/conversations/conv-{a}/handoff/messages", {"text": "thanks"})),
-    ("GET", "/audit"): ("agent only", 200, lambda a, c: (f"/audit?account={a}", None)),
+    ("GET", "/audit"): ("staff read", 200, lambda a, c: (f"/audit?account={a}", None)),
+    ("GET", "/dashboard/summary"): ("staff read", 200, lambda a, c: ("/dashboard/summary?channel=chat", None)),
+    ("GET", "/dashboard/export.csv"): ("staff read", 200, lambda a, c: ("/dashboard/export.csv?kind=review", None)),
 }
 
 

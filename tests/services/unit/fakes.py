@@ -90,6 +90,9 @@ class FakeRepository:
     def audit(self, account_number=None):
         return self._of(orm.AuditRow, **({"account_number": account_number} if account_number else {}))
 
+    def audit_between(self, since, until):
+        return [r for r in self._of(orm.AuditRow) if since <= r.at < until]
+
     def idempotency_key(self, caller, key):
         return next(iter(self._of(orm.IdempotencyKeyRow, caller=caller, key=key)), None)
 
