@@ -9,7 +9,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 import pytest
 import requests
@@ -51,12 +51,24 @@ class Stack:
                     "QC_SERVICES_URL": self.services_url, "QC_ASSISTANT_URL": self.rasa_url, "QC_JWT_SECRET": "integration-test-secret-0123456789abcdef",
                     "QC_ACTIVATION_INTERVAL_SECONDS": "3600"}
         self.procs: List[subprocess.Popen] = []
+        self.running: Dict[str, subprocess.Popen] = {}
+        self.launch: Dict[str, tuple] = {}
 
     def start(self, name: str, args: List[str], health: str, seconds: int) -> None:
         log = self.workdir / f"{name}.log"
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT)
         self.procs.append(proc)
+        self.running[name], self.launch[name] = proc, (args, health, seconds)
         wait_until_up(health, proc, log, seconds)
+
+    def stop(self, name: str) -> None:
+        """Stop one process the way a crash or a deploy would (the reliability tests)."""
+        proc = self.running.pop(name)
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    def start_again(self, name: str) -> None:
+        self.start(name, *self.launch[name])
 
     def up(self) -> "Stack":
         subprocess.run([str(SERVICES_BIN), "migrate"], env=self.env, check=True, capture_output=True)
@@ -76,7 +88,7 @@ class Stack:
         self.start("rasa", [str(RASA_BIN), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
                             "--credentials", str(credentials), "-i", "127.0.0.1",
                             "--cors", self.services_url,  # the web pages' origin
-                            "--port", str(self.rasa_port)], f"{self.rasa_url}/webhooks/quickconnect/", 300)
+                            "--port", str(self.rasa_port)], f"{self.rasa_url}/webhooks/quickconnect/", 600)
         return self
 
     def down(self) -> None:
