@@ -6,6 +6,7 @@
 
 window.QCChat = (function () {
   const POLL_MS = 2500;
+  const REPLY_TIMEOUT_MS = 90000;   // longer than the assistant's own worst case, so its answer normally wins
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -113,10 +114,12 @@ window.QCChat = (function () {
       if (display) body.display = display;
       const account = options.account && options.account();
       if (account) body.account = account;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), REPLY_TIMEOUT_MS);
       try {
         const resp = await fetch(options.assistantUrl + "/webhooks/quickconnect/webhook", {
           method: "POST", headers: Object.assign({ "Content-Type": "application/json" }, authHeaders()),
-          body: JSON.stringify(body),
+          body: JSON.stringify(body), signal: abort.signal,
         });
         const data = await jsonOrNull(resp);
         if (!resp.ok) {
@@ -128,9 +131,11 @@ window.QCChat = (function () {
         for (const m of data || []) renderBotMessage(m, true);
         if (options.onReply) options.onReply();
       } catch (e) {
-        addBubble("bot qc-error", "The assistant can't be reached right now. Nothing was changed. " +
-          "You can call 1-800-123-4567 or email support@quickconnect.com.", "Assistant");
+        addBubble("bot qc-error", (e.name === "AbortError" ? "The assistant is taking too long to answer. "
+          : "The assistant can't be reached right now. ") + "Nothing was changed unless it confirmed it above. " +
+          "Please try again, or call 1-800-123-4567 or email support@quickconnect.com.", "Assistant");
       } finally {
+        clearTimeout(timer);
         setBusy(false);
       }
     }
