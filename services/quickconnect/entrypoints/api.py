@@ -18,6 +18,7 @@ from . import schemas
 from .auth import CHANNELS, caller_from_token, issue_token
 from .dashboard import mount_dashboard
 from .idempotency import MissingIdempotencyKey, run_write
+from .limits import BodySizeLimit
 from .web import mount_web
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ ServiceName = Annotated[str, Path(min_length=1, max_length=100, description="Ser
 HandoffId = Annotated[int, Path(ge=1, le=2**31)]
 ConversationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")]
 ANONYMOUS = Actor("anonymous", "anonymous", "chat")
-IdemKey = Annotated[Optional[str], Header(alias="Idempotency-Key", description="Required for writes")]
+IdemKey = Annotated[Optional[str], Header(alias="Idempotency-Key", max_length=200, description="Required for writes")]
+Channel = Annotated[Optional[str], Header(alias="X-Channel", max_length=20)]
 
 
 def _error(status: int, code: str, message: str, suggestions=None) -> JSONResponse:
@@ -54,6 +56,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     app = FastAPI(title="QuickConnect services", version="0.1.0",
                   description="Subscriptions, calling plans, billing, follow-ups and audit. See docs/API.md.")
     app.state.services = services
+    app.add_middleware(BodySizeLimit)   # 413 for a body over 64 kB, before anything parses it
     bearer = HTTPBearer(auto_error=False)
     uow, clock, settings = services.uow, services.clock, services.settings
 
@@ -81,7 +84,7 @@ def create_app(services: Services | None = None) -> FastAPI:
         return _error(500, "internal_error", "Something went wrong on our side; nothing was changed.")
 
     def caller(creds: Annotated[Optional[HTTPAuthorizationCredentials], Depends(bearer)],
-               x_channel: Annotated[Optional[str], Header(alias="X-Channel")] = None) -> Actor:
+               x_channel: Channel = None) -> Actor:
         channel = x_channel or "api"
         if channel not in CHANNELS:
             raise errors.InvalidRequest(f"X-Channel must be one of: {', '.join(CHANNELS)}.")
@@ -92,7 +95,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     Caller = Annotated[Actor, Depends(caller)]
 
     def optional_caller(creds: Annotated[Optional[HTTPAuthorizationCredentials], Depends(bearer)],
-                        x_channel: Annotated[Optional[str], Header(alias="X-Channel")] = None) -> Optional[Actor]:
+                        x_channel: Channel = None) -> Optional[Actor]:
         # Anonymous callers may ask for general advice; a token that is sent must still be valid.
         return caller(creds, x_channel) if creds else None
 
@@ -240,7 +243,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     @app.post("/handoffs", tags=["handoffs"], status_code=201)
     def handoff_create(request: Request, body: schemas.HandoffRequest,
                        signed_in: Annotated[Optional[Actor], Depends(optional_caller)],
-                       x_channel: Annotated[Optional[str], Header(alias="X-Channel")] = None,
+                       x_channel: Channel = None,
                        idempotency_key: IdemKey = None):
         # A visitor who has not logged in may still ask for a person; they name no account.
         if signed_in is None and body.account_number is not None:
