@@ -45,6 +45,11 @@ fi
 run_pytest browser "$VENV_BOT/bin/python" tests/browser
 echo "browser screenshots: var/test-results/browser/"
 
+# Scale-out: two Rasa servers and two action servers sharing PostgreSQL and Redis behind nginx
+# (Debian's packages, installed by the test when missing and run as root; skipped otherwise,
+# unless QC_REQUIRE_SCALEOUT=1, which CI sets).
+run_pytest scaleout "$VENV_BOT/bin/python" tests/scaleout
+
 "$VENV_SERVICES/bin/python" - <<'PY'
 import glob, xml.etree.ElementTree as ET
 t = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
