@@ -121,7 +121,10 @@
     $("login-error").textContent = "";
     try {
       session = await QCSession.login(KEY, { agent_id: $("agent-id").value.trim(), password: $("password").value });
-      if (session.role !== "agent") throw new Error("This portal is for QuickConnect agents.");
+      if (session.role !== "agent") {
+        QCSession.logout(KEY);   // not kept: a reload must not open the workspace for a non-agent
+        throw new Error("This portal is for QuickConnect agents; supervisors use the support dashboard.");
+      }
       render();
     } catch (e) {
       session = null;
