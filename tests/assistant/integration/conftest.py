@@ -49,7 +49,9 @@ class Stack:
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.env = {**os.environ, "QC_DATABASE_URL": f"sqlite:///{workdir}/services.db", "QC_TODAY": TODAY,
                     "QC_SERVICES_URL": self.services_url, "QC_ASSISTANT_URL": self.rasa_url, "QC_JWT_SECRET": "integration-test-secret-0123456789abcdef",
-                    "QC_ACTIVATION_INTERVAL_SECONDS": "3600"}
+                    "QC_ACTIVATION_INTERVAL_SECONDS": "3600",
+                    # the support dashboard reads the conversations Rasa stores there (endpoints.yml below)
+                    "QC_TRACKER_DB_URL": f"sqlite:///{workdir}/tracker.db"}
         self.procs: List[subprocess.Popen] = []
         self.running: Dict[str, subprocess.Popen] = {}
         self.launch: Dict[str, tuple] = {}
