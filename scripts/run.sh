@@ -8,6 +8,8 @@ mkdir -p var/log
 SERVICES_PORT="${QC_SERVICES_PORT:-8000}" ACTIONS_PORT="${QC_ACTIONS_PORT:-5055}" RASA_PORT="${QC_RASA_PORT:-5005}"
 export QC_SERVICES_URL="${QC_SERVICES_URL:-http://127.0.0.1:$SERVICES_PORT}"
 export QC_ASSISTANT_URL="${QC_ASSISTANT_URL:-http://127.0.0.1:$RASA_PORT}"   # where the pages' chat widget posts
+# The support dashboard reads the conversations Rasa stores (endpoints.yml's tracker store), read-only.
+export QC_TRACKER_DB_URL="${QC_TRACKER_DB_URL:-sqlite:///$ROOT/var/rasa_tracker.db}"
 
 setup_services
 say "services: migrating and seeding the demo data"
@@ -36,7 +38,9 @@ cat <<MSG
 
 QuickConnect is running (logs in var/log/). Open in a browser:
   customer live chat   http://127.0.0.1:$SERVICES_PORT/web/             (demo: QC-1001 / 1234, QC-1002 / 2345, QC-1003 / 3456)
+  online account       http://127.0.0.1:$SERVICES_PORT/web/account.html (the same customer sign-in: services, plan, usage)
   employee portal      http://127.0.0.1:$SERVICES_PORT/web/portal.html  (demo: agent-ana / ana-demo-pass, agent-ben / ben-demo-pass)
+  support dashboard    http://127.0.0.1:$SERVICES_PORT/web/dashboard.html (demo supervisor: sup-sam / sam-demo-pass; agents too)
 Behind them:
   services API         http://127.0.0.1:$SERVICES_PORT/docs   (OpenAPI: /openapi.json)
   chat channel         http://127.0.0.1:$RASA_PORT/webhooks/quickconnect/webhook   (Authorization: Bearer <JWT>)
