@@ -4,16 +4,23 @@ PostgreSQL only: both transactions read the same version, meet at a barrier, the
 second UPDATE waits for the first to commit, matches no row and rolls back as concurrent_change.
 """
 import threading
+from dataclasses import dataclass
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from quickconnect.adapters import orm
+from quickconnect.bootstrap import Services
 from quickconnect.domain.errors import ConcurrentChange
+from quickconnect.entrypoints.api import create_app
 from quickconnect.entrypoints.idempotency import run_write
 from quickconnect.service_layer import handlers
 from quickconnect.service_layer.handlers import Actor
 from quickconnect.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
-from .conftest import NO_PG, PG_URL
+from ..tally import TRIED
+from .conftest import NO_PG, PG_URL, bearer
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=NO_PG)
 MARIA = Actor("QC-1001", "customer", "api")
@@ -129,3 +136,51 @@ def test_the_same_idempotency_key_at_once_applies_once_and_both_get_the_answer(s
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in results) == 1
     refunds = [e for e in handlers.billing(services.uow(), MARIA, "QC-1001") if e["kind"] == "refund"]
     assert len(refunds) == 1
+
+
+@dataclass
+class WritersMeet(Services):
+    """Every unit of work the app opens waits at the barrier before its first write, so two
+    requests both pass the "is this key stored?" check before either writes."""
+    barrier: threading.Barrier = None
+
+    def uow(self):
+        return MeetBeforeWriting(self.session_factory, self.barrier)
+
+
+TWICE = {   # the same request, sent twice at once: (path, body, status, audit action)
+    "follow-up (insert only)": ("/customers/QC-1001/follow-ups",
+                                {"due_at": "2026-12-01T10:00:00Z", "channel": "call", "note": "call me"}, 201,
+                                "schedule_follow_up"),
+    "cancel (versioned row)": ("/customers/QC-1001/subscriptions/streammax_tv/cancel", {}, 200, "cancel_service"),
+    "plan change (versioned customer)": ("/customers/QC-1001/plan/change", {"plan": "world_unlimited"}, 200,
+                                         "change_plan"),
+}
+
+
+def _count(services, table) -> int:
+    with services.session_factory() as session:
+        return session.scalar(select(func.count()).select_from(table))
+
+
+@pytest.mark.parametrize("write", TWICE)
+def test_the_same_request_twice_at_once_over_http_is_one_change_and_one_audit_entry(services, clock, write):
+    path, body, status, action = TWICE[write]
+    meeting = WritersMeet(services.settings, services.engine, services.session_factory, clock, threading.Barrier(2))
+    headers = {**bearer("QC-1001"), "Idempotency-Key": "double-submit"}
+    before = {t: _count(services, t) for t in (orm.FollowUpRow, orm.BillingEntryRow, orm.CustomerPlanRow)}
+    with TestClient(create_app(meeting), raise_server_exceptions=False) as client:
+        results = race(lambda: client.post(path, headers=headers, json=body),
+                       lambda: client.post(path, headers=headers, json=body))
+    assert [r.status_code for r in results] == [status, status], [r.text for r in results]
+    assert results[0].json() == results[1].json()
+    assert sorted(str(r.headers.get("Idempotent-Replayed")) for r in results) == ["None", "true"]
+    audit = handlers.list_audit(services.uow(), Actor("agent-ana", "agent"), "QC-1001")
+    assert [a["action"] for a in audit] == [action]
+    assert _count(services, orm.IdempotencyKeyRow) == 1
+    after = {t: _count(services, t) for t in before}
+    expected_rows = {"follow-up (insert only)": {orm.FollowUpRow: 1},
+                     "cancel (versioned row)": {orm.BillingEntryRow: 2},                 # refund and fee
+                     "plan change (versioned customer)": {orm.CustomerPlanRow: 1, orm.BillingEntryRow: 2}}[write]
+    assert {t: after[t] - before[t] for t in before} == {t: expected_rows.get(t, 0) for t in before}
+    TRIED["double submission: the same write twice at once (HTTP, same key): one change, one audit entry"] += 1
