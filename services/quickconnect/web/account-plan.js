@@ -13,7 +13,9 @@ window.QCAccountPlan = function (ctx) {
   }
 
   function included(p) {
-    if (p.kind === "unlimited") return "Unlimited, up to " + p.fair_use_minutes.toLocaleString("en") + " min a cycle (fair use)";
+    if (p.kind === "unlimited") {
+      return "Unlimited, up to " + p.fair_use_minutes.toLocaleString("en") + " min a cycle (fair use)";
+    }
     if (p.kind === "regional") return p.included_minutes + " min a cycle";
     return "Nothing: every minute is charged";
   }

@@ -25,12 +25,15 @@ window.QCAccountServices = function (ctx) {
     const lines = [];
     if (q.action === "add") lines.push(ctx.money(q.monthly_price_after) + " a month from now on.");
     if (q.action === "modify") {
-      lines.push("Monthly price: " + ctx.money(q.monthly_price_before) + " now, " + ctx.money(q.monthly_price_after) + " after the change.");
+      lines.push("Monthly price: " + ctx.money(q.monthly_price_before) + " now, " +
+                 ctx.money(q.monthly_price_after) + " after the change.");
     }
     if (q.action === "cancel") lines.push("You stop paying " + ctx.money(q.monthly_price_before) + " a month.");
     lines.push("Effective " + q.effective_date + ", with " + q.days_remaining + " of the " + q.cycle.days +
                " days of this billing cycle left.");
-    if (q.prorated_charge !== "0.00") lines.push("Pro-rated charge for those days: " + ctx.money(q.prorated_charge) + ".");
+    if (q.prorated_charge !== "0.00") {
+      lines.push("Pro-rated charge for those days: " + ctx.money(q.prorated_charge) + ".");
+    }
     if (q.action === "cancel") {
       lines.push("Refund for the unused days: " + ctx.money(q.refund) + ".");
     } else if (q.prorated_credit !== "0.00") {
@@ -54,7 +57,10 @@ window.QCAccountServices = function (ctx) {
     QCConfirm.ask({
       title: title, lines: quoteLines(quote), terms: quote.terms, confirmLabel: confirmLabel,
       run: write,
-      outcome: (result) => ["Done. " + (result.quote.tell_customer[0] || "")].concat(result.quote.tell_customer.slice(1)),
+      outcome: (result) => {
+        const told = result.quote.tell_customer;
+        return ["Done. " + (told[0] || "")].concat(told.slice(1));
+      },
       after: ctx.refresh,
     });
   }
@@ -78,7 +84,8 @@ window.QCAccountServices = function (ctx) {
     const service = catalog.find((c) => c.code === serviceCode);
     const tier = service.tiers.find((t) => t.code === tierCode);
     offer({ action: "add", service: serviceCode, tier: tierCode }, "Add " + label(service, tier) + "?",
-      "Confirm and add", (key) => ctx.call("POST", ctx.path("/subscriptions"), { service: serviceCode, tier: tierCode }, key));
+      "Confirm and add",
+      (key) => ctx.call("POST", ctx.path("/subscriptions"), { service: serviceCode, tier: tierCode }, key));
   }
 
   function options(select, items) {
@@ -123,7 +130,9 @@ window.QCAccountServices = function (ctx) {
 
   function renderTiers() {
     const service = catalog.find((c) => c.code === $("add-service-name").value);
-    options($("add-service-tier"), service ? service.tiers.map((t) => [t.code, t.name + " (" + ctx.money(t.monthly_price) + " a month)"]) : []);
+    const tiers = service ? service.tiers : [];
+    options($("add-service-tier"),
+            tiers.map((t) => [t.code, t.name + " (" + ctx.money(t.monthly_price) + " a month)"]));
   }
 
   $("add-service-name").addEventListener("change", renderTiers);

@@ -43,7 +43,8 @@ window.QCAccountUsage = function (ctx) {
     QCCharts.bars($("usage-chart"), countries.map((c) => ({
       label: c.country.name, value: c.minutes, text: c.minutes + " min · " + ctx.money(c.cost) })),
       "Minutes by country this cycle");
-    $("usage-countries").replaceChildren(...countries.map((c) => ctx.row([c.country.name, String(c.minutes), ctx.money(c.cost)])));
+    $("usage-countries").replaceChildren(...countries.map((c) =>
+      ctx.row([c.country.name, String(c.minutes), ctx.money(c.cost)])));
     if (!countries.length) $("usage-countries").append(ctx.row(["No international calls yet this cycle.", "", ""]));
 
     const past = usage.cycles.slice().reverse();     // oldest first, left to right

@@ -40,7 +40,8 @@
     const t = s.totals;
     $("tracker-note").hidden = s.tracker_store === "ok";
     $("total-conversations").textContent = t.conversations;
-    $("total-containment").textContent = t.containment_rate === null ? "–" : Math.round(t.containment_rate * 100) + "%";
+    $("total-containment").textContent =
+      t.containment_rate === null ? "–" : Math.round(t.containment_rate * 100) + "%";
     $("total-handed-off").textContent = t.handed_off;
     $("total-faq").textContent = t.faq_answers;
     $("total-changes").textContent = t.changes;
@@ -54,15 +55,17 @@
     QCCharts.columns($("chart-conversations"), days, series, "Conversations per day");
     QCCharts.columns($("chart-changes-daily"), days,
       [{ name: "changes", values: s.per_day.map((d) => d.changes), className: "qc-col" }], "Changes per day");
-    QCCharts.bars($("chart-faq"), s.faq_topics.map((x) => ({ label: pretty(x.topic), value: x.count })), "FAQ answers by topic");
+    QCCharts.bars($("chart-faq"), s.faq_topics.map((x) => ({ label: pretty(x.topic), value: x.count })),
+      "FAQ answers by topic");
     QCCharts.bars($("chart-changes"), s.changes.map((x) => ({ label: pretty(x.action), value: x.count })),
       "Changes by type", "qc-bar-alt");
     QCCharts.bars($("chart-handoffs"), s.handoff_reasons.map((x) => ({ label: pretty(x.reason), value: x.count })),
       "Handoffs by reason", "qc-bar-alt");
     $("review").replaceChildren(...s.review.map((r) => {
       const tr = el("tr");
-      for (const cell of [r.at.replace("T", " ").replace("Z", ""), r.channel === "chat" ? "customer chat" : "agent widget",
-                          pretty(r.intent), r.confidence === null ? "" : r.confidence.toFixed(2), r.text,
+      const channel = r.channel === "chat" ? "customer chat" : "agent widget";
+      for (const cell of [r.at.replace("T", " ").replace("Z", ""), channel, pretty(r.intent),
+                          r.confidence === null ? "" : r.confidence.toFixed(2), r.text,
                           r.suggestions.map(pretty).join(", ")]) {
         tr.append(el("td", "", cell));
       }
