@@ -8,6 +8,7 @@ import sys
 import time
 
 from .. import config
+from ..adapters import geo
 from ..adapters.migrate import is_current, upgrade
 from ..bootstrap import bootstrap
 from ..domain.errors import DomainError
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("qc-services serve: the database schema is missing or old; run `qc-services migrate` "
                       "(and `qc-services seed` for the demo data) first", file=sys.stderr)
                 return 1
+            # Built before the first request rather than inside it: country_converter loads pandas
+            # and a data table (~2 s of CPU), which stalled the first plan, usage or rates request
+            # after every restart, and every request that arrived meanwhile (bench/README.md).
+            geo.continents()
             interval = args.activation_interval or settings.activation_interval_seconds
             worker = ActivationThread(services, interval)
             worker.start()
