@@ -35,6 +35,9 @@ say "tests: Rasa test stories (--fail-on-prediction-errors)"
 grep -h "Correct:" var/test-results/stories.log | head -1 | sed 's/.*Correct:/test stories, correct:/'
 echo "test stories: $(cat tests/stories/*.yml | grep -c '^ *- story:') stories, all predicted correctly"
 run_pytest assistant-integration "$VENV_BOT/bin/python" tests/assistant/integration
+# Faults (services down, slow, 500/503, garbled; action server down; restarts mid-form), the chat
+# authorization matrix, a hypothesis fuzz of the channel (QC_FUZZ_EXAMPLES, default 60) and the logs.
+run_pytest reliability "$VENV_BOT/bin/python" tests/reliability
 
 # The web pages in headless Chromium (Debian's package; Playwright drives it, no browser download).
 if ! [ -x "${QC_CHROMIUM:-/usr/bin/chromium}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -73,7 +73,10 @@ class ServicesClient:
                 last = ServicesUnavailable("timed out", maybe_applied=is_write)
                 continue
             if resp.status_code >= 500:
-                last = ServicesUnavailable(f"HTTP {resp.status_code}", maybe_applied=is_write)
+                # 503 is the services saying they wrote nothing (docs/API.md); any other 5xx may hide a write.
+                last = ServicesUnavailable(f"HTTP {resp.status_code}",
+                                           maybe_applied=(is_write and resp.status_code != 503)
+                                           or bool(last and last.maybe_applied))
                 continue
             try:
                 body = resp.json()

@@ -17,6 +17,7 @@ def stack():
     with tempfile.TemporaryDirectory(prefix="qc-faults-") as tmp:
         s = Stack(Path(tmp))
         s.proxy = FaultProxy(s.services_url, slow_seconds=3.0)
+        s.extra_args = ["--debug"]   # the most talkative logs, to prove that masking holds (test_zz_logs)
         s.env.update({"QC_SERVICES_URL": s.proxy.url, "QC_SERVICES_READ_TIMEOUT": "1.5",
                       "QC_SERVICES_CONNECT_TIMEOUT": "1", "QC_SERVICES_RETRIES": "1"})
         try:

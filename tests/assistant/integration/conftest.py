@@ -55,6 +55,7 @@ class Stack:
         self.procs: List[subprocess.Popen] = []
         self.running: Dict[str, subprocess.Popen] = {}
         self.launch: Dict[str, tuple] = {}
+        self.extra_args: List[str] = []   # for the Rasa server and the action server, e.g. ["--debug"]
 
     def start(self, name: str, args: List[str], health: str, seconds: int) -> None:
         log = self.workdir / f"{name}.log"
@@ -78,7 +79,7 @@ class Stack:
         port = self.services_url.rsplit(":", 1)[1]
         self.start("services", [str(SERVICES_BIN), "serve", "--host", "127.0.0.1", "--port", port],
                    f"{self.services_url}/health", 60)
-        self.start("actions", [str(RASA_BIN), "run", "actions", "--port", str(self.actions_port)],
+        self.start("actions", [str(RASA_BIN), "run", "actions", "--port", str(self.actions_port), *self.extra_args],
                    f"http://127.0.0.1:{self.actions_port}/health", 120)
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
@@ -90,7 +91,7 @@ class Stack:
         self.start("rasa", [str(RASA_BIN), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
                             "--credentials", str(credentials), "-i", "127.0.0.1",
                             "--cors", self.services_url,  # the web pages' origin
-                            "--port", str(self.rasa_port)], f"{self.rasa_url}/webhooks/quickconnect/", 600)
+                            "--port", str(self.rasa_port), *self.extra_args], f"{self.rasa_url}/webhooks/quickconnect/", 600)
         return self
 
     def down(self) -> None:

@@ -60,6 +60,19 @@ def test_connection_refused_means_nothing_was_applied():
 
 
 @responses.activate
+def test_a_503_on_a_write_means_nothing_written_but_a_500_may_hide_one():
+    path = f"{URL}/customers/QC-1001/subscriptions"
+    responses.post(path, status=503, json={"error": {"code": "unavailable", "message": "database busy"}})
+    with pytest.raises(ServicesUnavailable) as err:
+        ServicesClient().add_service("QC-1001", "Cloud Backup", "50 GB", "key-3")
+    assert err.value.maybe_applied is False and len(responses.calls) == 3
+    responses.replace(responses.POST, path, status=500, body="boom")
+    with pytest.raises(ServicesUnavailable) as err:
+        ServicesClient().add_service("QC-1001", "Cloud Backup", "50 GB", "key-4")
+    assert err.value.maybe_applied is True
+
+
+@responses.activate
 def test_server_error_and_malformed_json_are_unavailable_not_crashes():
     responses.get(f"{URL}/catalog/services", status=500, body="boom")
     with pytest.raises(ServicesUnavailable):
