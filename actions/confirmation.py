@@ -8,8 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.formatting import bullet, moment, plan_quote_lines, points_to_tell, service_quote_lines
 from actions.identity import identity
 from actions.replies import CONFIRM_BUTTONS
+from actions.offload import in_thread
 
 
+@in_thread
 class ActionAskConfirm(Action):
     def name(self) -> Text:
         return "action_ask_confirm"

@@ -5,6 +5,7 @@ from typing import Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from actions.offload import in_thread
 
 # How a likely intent is offered back to the user as a button.
 INTENT_TITLES = {
@@ -20,6 +21,7 @@ CAPABILITIES = ("I can help with QuickConnect add-on services (add, change tier,
                 "follow-ups, and handing you to a person.")
 
 
+@in_thread
 class ActionDefaultAskAffirmation(Action):
     """First stage of the two-stage fallback: offer the likeliest intents as buttons."""
 
@@ -39,6 +41,7 @@ class ActionDefaultAskAffirmation(Action):
         return []
 
 
+@in_thread
 class ActionOutOfScope(Action):
     def name(self) -> Text:
         return "action_out_of_scope"

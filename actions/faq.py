@@ -10,6 +10,7 @@ from actions import catalog
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
 from actions.formatting import bullet, cycle_text, day, money, named
 from actions.identity import acting_account, client_for
+from actions.offload import in_thread
 
 
 def faq_key(tracker: Tracker) -> Optional[str]:
@@ -21,6 +22,7 @@ def entity_values(tracker: Tracker, entity: str) -> List[str]:
     return [e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
+@in_thread
 class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"

@@ -14,6 +14,7 @@ from actions.formatting import moment
 from actions.identity import acting_account, client_for
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import write_failed
+from actions.offload import in_thread
 
 PARTS_OF_DAY = {"morning": "10am", "afternoon": "3pm", "evening": "6pm", "noon": "12pm", "lunchtime": "12pm"}
 CALL_WORDS = re.compile(r"\b(call|phone|ring|voice)\b", re.I)
@@ -82,6 +83,7 @@ class ValidateFollowUpForm(AccountFormValidation):
         return {"follow_up_channel": value, "confirm": None}
 
 
+@in_thread
 class ActionSubmitFollowUp(Action):
     def name(self) -> Text:
         return "action_submit_follow_up"

@@ -11,10 +11,12 @@ from rasa_sdk.forms import FormValidationAction
 from actions.api.services import ServicesRejected, ServicesUnavailable
 from actions.identity import client_for, identity
 from actions.replies import services_down
+from actions.offload import in_thread
 
 MAX_FAILED_ATTEMPTS = 2  # after this many unusable answers in a row, list the options
 
 
+@in_thread
 class AccountFormValidation(FormValidationAction):
     """Base for validate_<form> actions of forms that read or change a customer's account."""
 

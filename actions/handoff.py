@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.services import ServicesRejected, ServicesUnavailable
 from actions.identity import acting_account, client_for, identity
+from actions.offload import in_thread
 
 SUMMARY_MESSAGES = 8
 
@@ -28,6 +29,7 @@ def conversation_summary(tracker: Tracker) -> str:
     return header + "\n" + "\n".join(turns[-SUMMARY_MESSAGES:])
 
 
+@in_thread
 class ActionHumanHandoff(Action):
     def name(self) -> Text:
         return "action_human_handoff"

@@ -15,6 +15,7 @@ from actions.formatting import bullet, cycle_text, day, money, named, net_line, 
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
+from actions.offload import in_thread
 
 NOW_WORDS = re.compile(r"\b(now|today|immediately|right away|asap|straight away|at once)\b", re.I)
 LATER_WORDS = re.compile(r"\b(next|end of|later|new cycle|start of)\b", re.I)
@@ -86,6 +87,7 @@ class ValidateChangePlanForm(AccountFormValidation):
         return {"change_when": value, "quote": {**quote, "quote_id": new_quote_id()}, "confirm": None}
 
 
+@in_thread
 class ActionAskPlan(Action):
     def name(self) -> Text:
         return "action_ask_plan"
@@ -102,6 +104,7 @@ class ActionAskPlan(Action):
         return []
 
 
+@in_thread
 class ActionSubmitChangePlan(Action):
     def name(self) -> Text:
         return "action_submit_change_plan"
@@ -134,6 +137,7 @@ class ActionSubmitChangePlan(Action):
         return reset + [SlotSet("offer_follow_up", True)]
 
 
+@in_thread
 class ActionShowPlan(Action):
     def name(self) -> Text:
         return "action_show_plan"
@@ -166,6 +170,7 @@ def usage_line(usage: Dict) -> str:
     return line + "."
 
 
+@in_thread
 class ActionShowUsage(Action):
     def name(self) -> Text:
         return "action_show_usage"
@@ -185,6 +190,7 @@ class ActionShowUsage(Action):
         return []
 
 
+@in_thread
 class ActionCheckRates(Action):
     def name(self) -> Text:
         return "action_check_rates"
@@ -214,6 +220,7 @@ class ActionCheckRates(Action):
         return [SlotSet("country", None)]
 
 
+@in_thread
 class ActionCheckCoverage(Action):
     def name(self) -> Text:
         return "action_check_coverage"
@@ -255,6 +262,7 @@ class ActionCheckCoverage(Action):
 MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h\b|minutes?|mins?)?", re.I)
 
 
+@in_thread
 class ValidateRecommendPlanForm(FormValidationAction):
     """Works without a login too: the saving against a current plan is shown only when known."""
 
@@ -305,6 +313,7 @@ class ValidateRecommendPlanForm(FormValidationAction):
         return {"monthly_minutes": round(minutes)}
 
 
+@in_thread
 class ActionRecommendPlan(Action):
     def name(self) -> Text:
         return "action_recommend_plan"

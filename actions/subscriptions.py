@@ -13,6 +13,7 @@ from actions.formatting import bullet, day, money, moment, named, net_line, poin
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
+from actions.offload import in_thread
 
 ACTIVE = ("active", "pending_activation")
 FORM_SLOTS = ("service", "tier", "confirm", "quote", "failed_attempts")
@@ -154,6 +155,7 @@ class ValidateCancelServiceForm(_ServiceFormValidation):
         return "validate_cancel_service_form"
 
 
+@in_thread
 class ActionAskService(Action):
     """Which service? Offers the catalog when adding, the account's own services otherwise."""
 
@@ -179,6 +181,7 @@ class ActionAskService(Action):
         return []
 
 
+@in_thread
 class ActionAskTier(Action):
     def name(self) -> Text:
         return "action_ask_tier"
@@ -204,6 +207,7 @@ class ActionAskTier(Action):
         return []
 
 
+@in_thread
 class _SubmitServiceChange(Action, ABC):
     operation = "add"
 
@@ -276,6 +280,7 @@ class ActionSubmitCancelService(_SubmitServiceChange):
         return "action_submit_cancel_service"
 
 
+@in_thread
 class ActionListServices(Action):
     def name(self) -> Text:
         return "action_list_services"

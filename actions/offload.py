@@ -1,0 +1,36 @@
+"""Run an action's work off rasa-sdk's event loop.
+
+rasa-sdk calls every action on its one event loop, and ours call the services with blocking HTTP
+(actions/api/services.py). While one action waited on the services, the action server could not
+even read the next request: under 50 concurrent conversations (bench/load.py) the requests queued
+past Sanic's timeouts and Rasa answered most messages with "Couldn't connect to the server".
+`@in_thread` runs the class's `run` in a worker thread (a pool of QC_ACTION_THREADS, default 8),
+so the loop keeps taking requests while actions wait on the services.
+"""
+import asyncio
+import functools
+import inspect
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+_POOL = ThreadPoolExecutor(max_workers=int(os.environ.get("QC_ACTION_THREADS", "8")),
+                           thread_name_prefix="qc-action")
+
+
+def in_thread(cls):
+    """Class decorator: `await cls().run(...)` runs the original `run` in the pool (a coroutine
+    `run` gets an event loop of its own there). Subclasses inherit the wrapped `run`."""
+    original = cls.run
+    if getattr(original, "_qc_in_thread", False):
+        return cls
+
+    @functools.wraps(original)
+    async def run(self, dispatcher, tracker, domain):
+        def work():
+            result = original(self, dispatcher, tracker, domain)
+            return asyncio.run(result) if inspect.isawaitable(result) else result
+        return await asyncio.get_running_loop().run_in_executor(_POOL, work)
+
+    run._qc_in_thread = True
+    cls.run = run
+    return cls
