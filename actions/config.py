@@ -1,9 +1,11 @@
 """The action server's configuration: every environment variable it reads, read here once."""
 import os
 
+from bot.secrets import jwt_secret
+
 SERVICES_URL = os.environ.get("QC_SERVICES_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shared with the services, which sign the tokens the channel passes on in message metadata.
-JWT_SECRET = os.environ.get("QC_JWT_SECRET", "quickconnect-dev-secret-change-me")
+JWT_SECRET = jwt_secret()
 # Seconds to wait for the services: connect, then read. Rasa waits for the action server longer
 # than the client's worst case (timeouts x attempts), so the user always gets our reply.
 CONNECT_TIMEOUT = float(os.environ.get("QC_SERVICES_CONNECT_TIMEOUT", "2"))

@@ -11,7 +11,6 @@ message metadata for the actions, which call the services on the user's behalf w
 Also here: a maximum message size and a per-conversation and per-address rate limit.
 """
 import logging
-import os
 import re
 import time
 from collections import defaultdict, deque
@@ -24,13 +23,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_masking
+from bot.secrets import DEV_JWT_SECRET, jwt_secret as configured_secret
 
 logger = logging.getLogger(__name__)
 log_masking.install()   # this server sees every token and account number: none of them reach the logs
 
 SENDER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")       # the widget's random conversation id
 ACCOUNT = re.compile(r"^QC-\d{4,10}$")
-DEV_JWT_SECRET = "quickconnect-dev-secret-change-me"  # the services' and actions' development default
 
 
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side and I couldn't finish that. Nothing was "
@@ -132,7 +131,7 @@ class QuickConnectInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "QuickConnectInput":
         credentials = credentials or {}
-        return cls(jwt_secret=os.environ.get("QC_JWT_SECRET") or DEV_JWT_SECRET,
+        return cls(jwt_secret=configured_secret(),
                    max_message_chars=int(credentials.get("max_message_chars", 2000)),
                    per_conversation_per_minute=int(credentials.get("per_conversation_per_minute", 30)),
                    per_address_per_minute=int(credentials.get("per_address_per_minute", 120)))

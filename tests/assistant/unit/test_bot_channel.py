@@ -59,3 +59,17 @@ def test_the_owner_is_whoever_last_spoke_signed_in_even_after_the_token_expired(
     assert conversation_owner(events, SECRET) == "customer:QC-1002"
     assert conversation_owner([{"event": "user", "text": "hi", "metadata": {"token": token(secret="x" * 40)}}],
                               SECRET) is None
+
+
+def test_production_refuses_a_missing_default_or_short_secret(monkeypatch):
+    from bot.secrets import jwt_secret
+    monkeypatch.setenv("QC_ENV", "production")
+    for weak in ("", "quickconnect-dev-secret-change-me", "x" * 31):
+        monkeypatch.setenv("QC_JWT_SECRET", weak)
+        with pytest.raises(SystemExit):
+            jwt_secret()
+    monkeypatch.setenv("QC_JWT_SECRET", "s" * 40)
+    assert jwt_secret() == "s" * 40
+    monkeypatch.delenv("QC_ENV")
+    monkeypatch.delenv("QC_JWT_SECRET")
+    assert jwt_secret() == "quickconnect-dev-secret-change-me"   # a laptop works without setup
