@@ -18,6 +18,7 @@ writes everything to var/bench/load.json. It starts its own processes on free lo
 from __future__ import annotations
 
 import argparse
+import signal
 import json
 import os
 import subprocess
@@ -260,6 +261,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="py-spy record this process during the load")
     parser.add_argument("--out", type=Path, default=OUT / "load.json")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))   # stop the stack's processes too
     OUT.mkdir(parents=True, exist_ok=True)
     results: Dict = {"conversations": args.conversations, "think_s": args.think, "profile": args.profile,
                      "started": time.strftime("%Y-%m-%d %H:%M:%S"), "load_average_before": os.getloadavg()}
