@@ -34,3 +34,21 @@ def in_thread(cls):
     run._qc_in_thread = True
     cls.run = run
     return cls
+
+
+def _wait_for_slow_callers() -> None:
+    """Sanic closes a new connection that sends nothing for KEEP_ALIVE_TIMEOUT (5 s). A saturated
+    Rasa server opens the connection for an action call and may write the request seconds later;
+    the action server had closed it and Rasa failed the action ("Can not write request body" /
+    "Cannot write to closing transport"), 9 of 500 messages at 50 conversations (bench/README.md).
+    rasa-sdk creates its app before it imports this package, so set it on that app: connections
+    may stay silent QC_ACTION_IDLE_TIMEOUT seconds (default 120; Rasa waits 300 s for an action)."""
+    try:
+        from sanic import Sanic
+        app = Sanic.get_app("rasa_sdk")
+    except Exception:  # not inside `rasa run actions` (the unit tests import the actions directly)
+        return
+    app.config.KEEP_ALIVE_TIMEOUT = float(os.environ.get("QC_ACTION_IDLE_TIMEOUT", "120"))
+
+
+_wait_for_slow_callers()
