@@ -33,6 +33,11 @@ def install() -> None:
         except Exception:  # a broken format string is logging's problem to report, not ours
             return record
         record.msg, record.args = mask(message), None
+        # A traceback is formatted after the record exists: mask it now, formatters reuse exc_text.
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
         return record
 
     masked_record.masks_secrets = True

@@ -21,3 +21,13 @@ def test_every_logger_masks_once_installed(caplog):
         logging.getLogger("rasa.core.processor").debug("Received user message with metadata %s", {"token": TOKEN})
     assert TOKEN not in caplog.text and "QC-1002" not in caplog.text
     assert "eyJ...[token masked]" in caplog.text and "'token': '****'" in caplog.text and "QC-**02" in caplog.text
+
+
+def test_tracebacks_are_masked_too(caplog):
+    install()
+    with caplog.at_level(logging.ERROR):
+        try:
+            raise ValueError(f"bad tracker for QC-1003 with metadata {{'token': '{TOKEN}'}}")
+        except ValueError:
+            logging.getLogger("rasa.core.actions.action").exception("custom action failed")
+    assert TOKEN not in caplog.text and "QC-1003" not in caplog.text and "QC-**03" in caplog.text
