@@ -33,3 +33,40 @@ def test_change_intents_need_more_confidence(classifier, intent, confidence, exp
 def test_ambiguity_still_falls_back(classifier):
     [processed] = classifier.process([message("check_rates", 0.52, runner_up=0.48)])
     assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+def support_message(first: str, first_confidence: float, second: str, second_confidence: float,
+                    faq_topic: str = "faq/contact_support") -> Message:
+    ranking = [{"name": first, "confidence": first_confidence}, {"name": second, "confidence": second_confidence},
+               {"name": "out_of_scope", "confidence": round(1 - first_confidence - second_confidence, 3)}]
+    selector = {"faq": {"response": {"intent_response_key": faq_topic}}}
+    return Message(data={"text": "x", "intent": dict(ranking[0]), "intent_ranking": ranking,
+                         "response_selector": selector})
+
+
+@pytest.fixture
+def support_classifier():
+    return ChangeIntentFallbackClassifier({**ChangeIntentFallbackClassifier.get_default_config(),
+                                           "threshold": 0.6, "ambiguity_threshold": 0.1, "change_threshold": 0.8,
+                                           "related_intents": [["faq/contact_support", "human_handoff"]]})
+
+
+@pytest.mark.parametrize("first,p1,second,p2,topic,expected", [
+    # split between "how do I reach support" and "get me a person": the customer wants support
+    ("human_handoff", 0.45, "faq", 0.40, "faq/contact_support", "human_handoff"),
+    ("faq", 0.50, "human_handoff", 0.45, "faq/contact_support", "faq"),
+    # together still unsure: ask
+    ("faq", 0.30, "human_handoff", 0.25, "faq/contact_support", "nlu_fallback"),
+    # another FAQ topic is not in the group: Rasa's own rules
+    ("faq", 0.50, "human_handoff", 0.45, "faq/change_fees", "nlu_fallback"),
+    ("human_handoff", 0.50, "out_of_scope", 0.45, "faq/contact_support", "nlu_fallback"),
+])
+def test_related_intents_share_their_confidence(support_classifier, first, p1, second, p2, topic, expected):
+    [processed] = support_classifier.process([support_message(first, p1, second, p2, topic)])
+    assert processed.get("intent")["name"] == expected
+
+
+def test_change_intents_cannot_be_related():
+    with pytest.raises(ValueError, match="cancel_service"):
+        ChangeIntentFallbackClassifier({**ChangeIntentFallbackClassifier.get_default_config(),
+                                        "related_intents": [["cancel_service", "human_handoff"]]})
