@@ -6,6 +6,14 @@ cd "$ROOT"
 command -v curl >/dev/null || die "curl is needed (apt-get install curl)"
 mkdir -p var/log
 SERVICES_PORT="${QC_SERVICES_PORT:-8000}" ACTIONS_PORT="${QC_ACTIONS_PORT:-5055}" RASA_PORT="${QC_RASA_PORT:-5005}"
+# A port already taken (often an earlier run.sh still running) would make the health checks below
+# answer for the other processes: stop before installing anything.
+for port in "$SERVICES_PORT" "$ACTIONS_PORT" "$RASA_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port on 127.0.0.1 is already in use (another scripts/run.sh still running?). Stop it, or choose
+  other ports: QC_SERVICES_PORT (8000), QC_ACTIONS_PORT (5055), QC_RASA_PORT (5005)."
+  fi
+done
 export QC_SERVICES_URL="${QC_SERVICES_URL:-http://127.0.0.1:$SERVICES_PORT}"
 export QC_ASSISTANT_URL="${QC_ASSISTANT_URL:-http://127.0.0.1:$RASA_PORT}"   # where the pages' chat widget posts
 # The support dashboard reads the conversations Rasa stores (endpoints.yml's tracker store), read-only.
