@@ -17,6 +17,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
@@ -24,6 +25,7 @@ import pytest
 
 from bench.conversations import CHANGES, SCRIPT, account, post_args, run_load
 from bench.stack import AGENT, ENDPOINTS_POSTGRES, MODEL, Stack, Unavailable, ensure_debian_packages, free_port
+from bot.lock_store import AtomicRedisLockStore
 
 CONVERSATIONS = 6
 PIN = "0000"
@@ -163,9 +165,6 @@ def test_two_messages_of_one_conversation_at_the_same_moment_on_both_servers_are
 
 def test_lock_tickets_taken_at_once_by_many_servers_are_all_different(cluster):
     """The lock store alone, hammered by 8 threads (as 8 servers would) for one conversation."""
-    from concurrent.futures import ThreadPoolExecutor
-    from bot.lock_store import AtomicRedisLockStore
-
     stores = [AtomicRedisLockStore(host="127.0.0.1", port=cluster.redis_port, db=1, key_prefix="quickconnect")
               for _ in range(8)]
     conversation = f"lock-race-{uuid.uuid4().hex[:12]}"
