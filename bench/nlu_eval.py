@@ -20,6 +20,7 @@ from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the model names bot.nlu components, imported from the repository
+from bot.nlu.change_intent_fallback import full_intent_name  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 CHANGE_INTENTS = {"add_service", "modify_service", "cancel_service", "change_plan", "schedule_follow_up"}
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
@@ -27,11 +28,7 @@ OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
 
 def full_intent(parsed: Dict) -> str:
     """The intent as our inventory names it: faq/<topic> for the ResponseSelector's pick."""
-    name = parsed["intent"]["name"]
-    if name == "faq":
-        key = (((parsed.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get("intent_response_key")
-        return key or "faq"
-    return name
+    return full_intent_name(parsed, parsed["intent"]["name"])
 
 
 def macro_f1(pairs: List[Tuple[str, str]]) -> Tuple[float, Dict[str, float]]:

@@ -71,21 +71,19 @@ class AtomicRedisLockStore(RedisLockStore):
         self._change(conversation_id, drop_expired)
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def remove_ticket(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
-            if lock is not None:
-                lock.remove_ticket_for(ticket_number)
-            return lock, None
-
-        self._change(conversation_id, remove_ticket)
+        self._change(conversation_id, lambda lock: (_without_ticket(lock, ticket_number), None))
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         # One transaction: between "nobody is waiting" and the delete, another server could
         # take a ticket, and the delete would then throw that ticket away.
         def remove_ticket_and_idle_lock(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
-            if lock is not None:
-                lock.remove_ticket_for(ticket_number)
-                if not lock.is_someone_waiting():
-                    lock = None
-            return lock, None
+            lock = _without_ticket(lock, ticket_number)
+            return (lock if lock is not None and lock.is_someone_waiting() else None), None
 
         self._change(conversation_id, remove_ticket_and_idle_lock)
+
+
+def _without_ticket(lock: Optional[TicketLock], ticket_number: int) -> Optional[TicketLock]:
+    if lock is not None:
+        lock.remove_ticket_for(ticket_number)
+    return lock

@@ -36,9 +36,9 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         grouped = {name for group in self.component_config["related_intents"] for name in group}
-        if grouped & set(self.component_config["change_intents"]):
-            raise ValueError("related_intents may not contain a change intent: "
-                             f"{sorted(grouped & set(self.component_config['change_intents']))}")
+        clash = grouped & set(self.component_config["change_intents"])
+        if clash:
+            raise ValueError(f"related_intents may not contain a change intent: {sorted(clash)}")
 
     def _should_fallback(self, message: Message) -> bool:
         intent = message.data.get(INTENT) or {}
@@ -55,13 +55,14 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
         ranking: List[Dict] = (message.data.get(INTENT_RANKING_KEY) or [])[:2]
         if len(ranking) < 2:
             return None
-        names = {_full_name(message, r[INTENT_NAME_KEY]) for r in ranking}
+        names = {full_intent_name(message.data, r[INTENT_NAME_KEY]) for r in ranking}
         if any(names <= set(group) for group in self.component_config["related_intents"]):
             return sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in ranking)
         return None
 
 
-def _full_name(message: Message, intent: Text) -> Text:
-    """`faq` becomes `faq/<topic>` as the ResponseSelector (earlier in the pipeline) chose it."""
-    selected = (message.data.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(intent) or {}
+def full_intent_name(data: Dict[Text, Any], intent: Text) -> Text:
+    """`faq` becomes `faq/<topic>` as the ResponseSelector chose it; other intents stay as they are.
+    `data` is a message's data in the pipeline or a parse result (the same keys)."""
+    selected = (data.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(intent) or {}
     return (selected.get("response") or {}).get("intent_response_key") or intent
