@@ -48,3 +48,33 @@ def match(text: Optional[str], options: List[Dict]) -> Tuple[Optional[Dict], Lis
     names = {_norm(o["name"]): o["name"] for o in options}
     close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
     return None, [names[c] for c in close]
+
+
+# "the middle tier", "the cheapest one", "top tier": a tier named by its place in the price order
+_POSITIONS = [
+    (re.compile(r"\b(cheapest|lowest|smallest|first|bottom|entry)\b", re.I), 0),
+    (re.compile(r"\b(middle|mid|medium|second)\b", re.I), 1),
+    (re.compile(r"\b(top|highest|biggest|largest|most expensive|best|last|max(imum)?)\b", re.I), -1),
+]
+
+
+def _words(text: str) -> set:
+    return set(re.findall(r"[a-z0-9]+", re.sub(r"(\d)\s+(gb|tb)\b", r"\1\2", text.lower())))
+
+
+def tier_in_text(text: str, tiers: List[Dict]) -> Optional[Dict]:
+    """The one tier a sentence names, by name ("2tb", "up to 6") or by place ("the middle tier")."""
+    if not text or not tiers:
+        return None
+    said = _words(text)
+    names = [_words(t["name"]) for t in tiers]
+    shared = set.intersection(*names) if len(names) > 1 else set()
+    # a tier is named when the words that tell it from the others are all there ("6" of "Up to 6 members")
+    named_here = [t for t, own in zip(tiers, names) if own - shared and own - shared <= said]
+    if named_here:
+        return named_here[0] if len(named_here) == 1 else None
+    ordered = sorted(tiers, key=lambda t: float(t["monthly_price"]))
+    for pattern, index in _POSITIONS:
+        if pattern.search(text) and (index != 1 or len(ordered) == 3):
+            return ordered[index]
+    return None

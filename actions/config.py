@@ -12,3 +12,6 @@ CONNECT_TIMEOUT = float(os.environ.get("QC_SERVICES_CONNECT_TIMEOUT", "2"))
 READ_TIMEOUT = float(os.environ.get("QC_SERVICES_READ_TIMEOUT", "6"))
 RETRIES = int(os.environ.get("QC_SERVICES_RETRIES", "2"))
 CATALOG_CACHE_SECONDS = float(os.environ.get("QC_CATALOG_CACHE_SECONDS", "300"))
+# The services' "today" when pinned for demos and tests (QC_TODAY, as the services read it), so that
+# "thursday at 4pm" means the same day to the assistant as to the services' money and cycles.
+TODAY = os.environ.get("QC_TODAY") or None

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import catalog
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
+from actions.context import entity_values
 from actions.formatting import bullet, cycle_text, day, money, named
 from actions.identity import acting_account, client_for
 from actions.offload import in_thread
@@ -16,10 +17,6 @@ from actions.offload import in_thread
 def faq_key(tracker: Tracker) -> Optional[str]:
     selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     return (selected.get("response") or {}).get("intent_response_key")
-
-
-def entity_values(tracker: Tracker, entity: str) -> List[str]:
-    return [e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
 @in_thread

@@ -1,6 +1,6 @@
 """Scheduling a follow-up call or message, as the plan procedure's last step asks."""
 import re
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any, Dict, List, Optional, Text
 
 import dateparser
@@ -8,7 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import config
 from actions.api.services import ServicesRejected, ServicesUnavailable
+from actions.context import outcome
 from actions.form_validation import AccountFormValidation
 from actions.formatting import moment
 from actions.identity import acting_account, client_for
@@ -22,13 +24,21 @@ MESSAGE_WORDS = re.compile(r"\b(message|msg|sms|text|email|e-mail|chat|write)\b"
 DATEPARSER_SETTINGS = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"}
 
 
+def now_utc() -> datetime:
+    """Now, on the services' pinned day when QC_TODAY is set (the time of day stays real)."""
+    now = datetime.now(timezone.utc)
+    if config.TODAY:
+        now = datetime.combine(date.fromisoformat(config.TODAY), now.timetz())
+    return now
+
+
 def parse_when(text: str, now: Optional[datetime] = None) -> Optional[datetime]:
     """The moment named in a sentence ("call me tomorrow afternoon"), in UTC; None if there is none.
 
     dateparser reads a date expression, not a sentence, so the longest run of words it can read wins.
     A day without a time means 10:00.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or now_utc()
     cleaned = text.lower()
     for part, clock in PARTS_OF_DAY.items():
         cleaned = re.sub(rf"\b{part}\b", clock, cleaned)
@@ -74,7 +84,7 @@ class ValidateFollowUpForm(AccountFormValidation):
             when = datetime.fromisoformat(str(value))
         except ValueError:
             when = None
-        if not when or when <= datetime.now(timezone.utc):
+        if not when or when <= now_utc():
             dispatcher.utter_message(text="Please give a time in the future, like \"tomorrow at 10am\".")
             return {"follow_up_time": None}
         return {"follow_up_time": when.isoformat(), "quote": {"quote_id": new_quote_id()}, "confirm": None}
@@ -106,5 +116,6 @@ class ActionSubmitFollowUp(Action):
         except ServicesUnavailable as exc:
             dispatcher.utter_message(text=write_failed(exc))
             return reset
-        dispatcher.utter_message(text=f"Booked: a follow-up {channel} for {account} on {moment(when)}.")
-        return reset
+        booked = f"Booked: a follow-up {channel} for {account} on {moment(when)}."
+        dispatcher.utter_message(text=booked)
+        return reset + [outcome(booked)]

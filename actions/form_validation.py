@@ -52,7 +52,13 @@ class AccountFormValidation(FormValidationAction):
         except ServicesUnavailable:
             dispatcher.utter_message(text=services_down())
             return {"account_number": value, "confirm": False}
-        return {"account_number": value}
+        # What the agent asked for before naming the account is checked against it now.
+        tracker.slots["account_number"] = value
+        return {"account_number": value, **self.after_account(dispatcher, tracker, domain)}
+
+    def after_account(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        """Slots to validate again once an agent has named the account (none by default)."""
+        return {}
 
     def failed(self, tracker: Tracker, slot: str, **extra: Any) -> Dict[Text, Any]:
         """Reject an answer, counting the misses in a row."""
@@ -74,3 +80,13 @@ def free_text(tracker: Tracker, requested: str, ignore_intents=("deny", "faq", "
     if not text or text.startswith("/"):
         return None
     return text
+
+
+def accepted_suggestion(tracker: Tracker, requested: str) -> Optional[str]:
+    """A "yes" to "Did you mean X or Y?" about the slot being asked takes the first suggestion."""
+    offered = tracker.get_slot("did_you_mean") or {}
+    if tracker.get_slot("requested_slot") != requested or offered.get("slot") != requested:
+        return None
+    if (tracker.latest_message.get("intent") or {}).get("name") != "affirm":
+        return None
+    return (offered.get("names") or [None])[0]

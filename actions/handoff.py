@@ -3,7 +3,7 @@ import hashlib
 from typing import Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.services import ServicesRejected, ServicesUnavailable
@@ -49,4 +49,4 @@ class ActionHumanHandoff(Action):
                                       "You can also call 1-800-123-4567 or email support@quickconnect.com.",
                                  # the web chat watches this handoff and shows when a person joins
                                  json_message={"handoff": {"id": ticket.get("id"), "status": ticket.get("status")}})
-        return []
+        return [SlotSet("pending_requests", None)]  # a person takes over the rest of the message's requests

@@ -36,6 +36,13 @@ def in_thread(cls):
     return cls
 
 
+async def run_inline(action, dispatcher, tracker, domain):
+    """Run another action's `run` inside this one's worker thread (not through the pool again)."""
+    run = getattr(type(action).run, "__wrapped__", type(action).run)
+    result = run(action, dispatcher, tracker, domain)
+    return await result if inspect.isawaitable(result) else result
+
+
 def _wait_for_slow_callers() -> None:
     """Sanic closes a new connection that sends nothing for KEEP_ALIVE_TIMEOUT (5 s). A saturated
     Rasa server opens the connection for an action call and may write the request seconds later;

@@ -10,11 +10,13 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions import catalog
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
-from actions.form_validation import AccountFormValidation, free_text
+from actions.context import entity_values, outcome, referents, remember, the_referent
+from actions.form_validation import AccountFormValidation, accepted_suggestion, free_text
 from actions.formatting import bullet, cycle_text, day, money, named, net_line, points_to_tell
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
+from actions.requests_queue import next_request
 from actions.offload import in_thread
 
 NOW_WORDS = re.compile(r"\b(now|today|immediately|right away|asap|straight away|at once)\b", re.I)
@@ -30,12 +32,25 @@ class ValidateChangePlanForm(AccountFormValidation):
         return "validate_change_plan_form"
 
     def extract_plan(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
-        text = free_text(tracker, "plan")
-        return {"plan": text} if text and "plan" not in tracker.slots_to_validate() else {}
+        if "plan" in tracker.slots_to_validate():
+            return {}
+        text = free_text(tracker, "plan") or accepted_suggestion(tracker, "plan")
+        if text:
+            return {"plan": text}
+        # "put me on that plan" right after a recommendation or a question about one plan
+        if not tracker.get_slot("plan") and tracker.get_slot("requested_slot") is None:
+            referent = the_referent(tracker, "plan")
+            if referent:
+                return {"plan": referent}
+        return {}
+
+    def after_account(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        plan = tracker.get_slot("plan")
+        return self.validate_plan(plan, dispatcher, tracker, domain) if plan else {}
 
     def extract_change_when(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
         text = tracker.latest_message.get("text") or ""
-        if tracker.get_slot("requested_slot") not in ("change_when", "confirm", "plan") and not tracker.get_slot("plan"):
+        if tracker.get_slot("requested_slot") not in (None, "change_when", "confirm", "plan") and not tracker.get_slot("plan"):
             return {}
         if LATER_WORDS.search(text):
             return {"change_when": "next_cycle"}
@@ -47,22 +62,24 @@ class ValidateChangePlanForm(AccountFormValidation):
         client = client_for(tracker)
         try:
             plans = catalog.plans(client)
-            current = client.plan(acting_account(tracker))["plan"]
+            plan, suggestions = catalog.match(value, plans)
+            if plan and not acting_account(tracker):
+                return {"plan": plan["name"]}  # checked against the account once an agent names it
+            current = client.plan(acting_account(tracker))["plan"] if plan else {}
         except ServicesUnavailable:
             dispatcher.utter_message(text=services_down())
             return {"plan": None, "confirm": False}
-        plan, suggestions = catalog.match(value, plans)
         if not plan:
             hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
             listing = "" if suggestions and not self.too_many_failures(tracker) else \
                 " Our plans are: " + ", ".join(p["name"] for p in plans) + "."
             dispatcher.utter_message(text=f"I don't know a plan called \"{value}\".{hint}{listing}",
                                      buttons=plan_buttons([p for p in plans if not suggestions or p["name"] in suggestions]))
-            return self.failed(tracker, "plan")
+            return self.failed(tracker, "plan", did_you_mean={"slot": "plan", "names": suggestions} if suggestions else None)
         if plan["code"] == current.get("code"):
             dispatcher.utter_message(text=f"The account is already on {plan['name']}, so there's nothing to change.")
             return {"plan": None, "confirm": False}
-        slots = {"plan": plan["name"], "failed_attempts": 0}
+        slots = {"plan": plan["name"], "failed_attempts": 0, "did_you_mean": None}
         when = tracker.get_slot("change_when")
         if when and "change_when" not in tracker.slots_to_validate():
             tracker.slots.update(slots)
@@ -110,22 +127,27 @@ class ActionSubmitChangePlan(Action):
         return "action_submit_change_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        reset = [SlotSet(s, None) for s in ("plan", "change_when", "confirm", "quote")] + [SlotSet("failed_attempts", 0)]
+        reset = [SlotSet(s, None) for s in ("plan", "change_when", "confirm", "quote", "did_you_mean")] + [SlotSet("failed_attempts", 0)]
+        # with another request of the same message waiting, it comes before the follow-up offer
+        events = self.submit(dispatcher, tracker, offer_follow_up=not tracker.get_slot("pending_requests"))
+        return reset + events + next_request(tracker, dispatcher)
+
+    def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker, offer_follow_up: bool) -> List[EventType]:
         quote = tracker.get_slot("quote")
         if tracker.get_slot("confirm") is not True or not quote:
             if (tracker.latest_message.get("intent") or {}).get("name") == "deny":
                 dispatcher.utter_message(response="utter_nothing_changed")
-            return reset + [SlotSet("offer_follow_up", False)]
+            return [SlotSet("offer_follow_up", False)]
         account, plan, when = acting_account(tracker), tracker.get_slot("plan"), tracker.get_slot("change_when")
         key = idempotency_key(tracker, "change_plan", {"account": account, "plan": plan, "when": when})
         try:
             result = client_for(tracker).change_plan(account, plan, when, key)
         except ServicesRejected as exc:
             dispatcher.utter_message(text=f"The plan change was refused: {exc.message} Nothing was changed.")
-            return reset + [SlotSet("offer_follow_up", False)]
+            return [SlotSet("offer_follow_up", False)]
         except ServicesUnavailable as exc:
             dispatcher.utter_message(text=write_failed(exc))
-            return reset + [SlotSet("offer_follow_up", False)]
+            return [SlotSet("offer_follow_up", False)]
         confirmed = result.get("quote") or quote
         lines = [f"Done: account {account} moves to {named(confirmed.get('to_plan'))} "
                  f"on {day(confirmed.get('effective_date'))}.", net_line(confirmed.get("net_adjustment"))]
@@ -133,8 +155,10 @@ class ActionSubmitChangePlan(Action):
         if points:
             lines.append(points_to_tell(points, identity(tracker).role == "agent"))
         dispatcher.utter_message(text="\n".join(lines))
-        dispatcher.utter_message(response="utter_offer_follow_up")
-        return reset + [SlotSet("offer_follow_up", True)]
+        if offer_follow_up:
+            dispatcher.utter_message(response="utter_offer_follow_up")
+        return [SlotSet("offer_follow_up", offer_follow_up), outcome(lines[0]),
+                remember(tracker, "plan", [named(confirmed.get("to_plan"))])]
 
 
 @in_thread
@@ -196,10 +220,12 @@ class ActionCheckRates(Action):
         return "action_check_rates"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        countries = [e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") == "country"]
+        # "and on the unlimited one?" right after rates for a country: same country, that plan
+        countries = entity_values(tracker, "country") or referents(tracker, "country")
+        plans = entity_values(tracker, "plan")
         if not countries:
             dispatcher.utter_message(text="Which country would you like the calling rates for?")
-            return []
+            return [remember(tracker, "plan", plans)] if plans else []
         client = ServicesClient()
         for country in dict.fromkeys(countries):
             try:
@@ -215,9 +241,10 @@ class ActionCheckRates(Action):
                 dispatcher.utter_message(text=f"Calls to {where} are restricted: no QuickConnect plan can call it.")
                 continue
             rows = [f"{named(r['plan'])}: {money(r['per_minute'])}/min" + (f" ({r['note']})" if r.get("note") else "")
-                    for r in info.get("rates") or []]
+                    for r in info.get("rates") or [] if not plans or named(r["plan"]) in plans]
             dispatcher.utter_message(text=f"Calling {where} ({info['country'].get('region')}):\n" + bullet(rows))
-        return [SlotSet("country", None)]
+        return [SlotSet("country", None), remember(tracker, "country", countries)] + \
+            ([remember(tracker, "plan", plans)] if plans else [])
 
 
 @in_thread
@@ -226,9 +253,9 @@ class ActionCheckCoverage(Action):
         return "action_check_coverage"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        entities = tracker.latest_message.get("entities", [])
-        countries = [e["value"] for e in entities if e.get("entity") == "country"]
-        plan_names = [e["value"] for e in entities if e.get("entity") == "plan"]
+        countries = entity_values(tracker, "country")
+        plan_names = entity_values(tracker, "plan") or referents(tracker, "plan")[:1]
+        asked_plans = list(plan_names)
         client = client_for(tracker)
         try:
             if not plan_names and acting_account(tracker):
@@ -256,10 +283,11 @@ class ActionCheckCoverage(Action):
             dispatcher.utter_message(text=exc.message)
         except ServicesUnavailable:
             dispatcher.utter_message(text=services_down())
-        return [SlotSet("country", None)]
+        return [SlotSet("country", None)] + ([remember(tracker, "plan", asked_plans)] if asked_plans else []) + \
+            ([remember(tracker, "country", countries)] if countries else [])
 
 
-MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h\b|minutes?|mins?)?", re.I)
+MINUTES = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h\b|minutes?|mins?)?", re.I)
 
 
 @in_thread
@@ -276,12 +304,16 @@ class ValidateRecommendPlanForm(FormValidationAction):
         return {"countries": [part.strip() for part in re.split(r",|\band\b|&|/", text) if part.strip()]}
 
     def extract_monthly_minutes(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != "monthly_minutes":
+        asked = tracker.get_slot("requested_slot")
+        if asked not in ("monthly_minutes", None) or "monthly_minutes" in tracker.slots_to_validate():
             return {}
-        found = MINUTES.search(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        # said up front ("... for roughly 400 minutes monthly"), a number counts only with its unit
+        found = next((m for m in MINUTES.finditer(text) if m.group(2) or asked), None)
         if not found:
             return {}
-        number = float(found.group(1).replace(",", "."))
+        digits = found.group(1)
+        number = float(digits.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", digits) else digits.replace(",", "."))
         if (found.group(2) or "").lower().startswith("h"):
             number *= 60
         return {"monthly_minutes": number}
@@ -352,4 +384,4 @@ class ActionRecommendPlan(Action):
             text += f"\nThe best fit is {named(best['plan'])}. Would you like to switch?"
             buttons = [{"title": f"Switch to {named(best['plan'])}", "payload": f"switch my plan to {named(best['plan'])}"}]
         dispatcher.utter_message(text=text, buttons=buttons)
-        return reset
+        return reset + ([remember(tracker, "plan", [named(best["plan"])])] if best else [])

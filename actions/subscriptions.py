@@ -8,15 +8,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import catalog
 from actions.api.services import ServicesRejected, ServicesUnavailable
-from actions.form_validation import AccountFormValidation, free_text
+from actions.context import outcome, remember, the_referent, referents
+from actions.form_validation import AccountFormValidation, accepted_suggestion, free_text
 from actions.formatting import bullet, day, money, moment, named, net_line, points_to_tell
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
+from actions.requests_queue import first_of_several, next_request
 from actions.offload import in_thread
 
 ACTIVE = ("active", "pending_activation")
-FORM_SLOTS = ("service", "tier", "confirm", "quote", "failed_attempts")
+FORM_SLOTS = ("service", "tier", "confirm", "quote", "failed_attempts", "did_you_mean")
 
 
 def current_subscriptions(tracker: Tracker) -> List[Dict]:
@@ -33,16 +35,39 @@ class _ServiceFormValidation(AccountFormValidation):
     operation = "add"  # "add", "modify" or "cancel"
 
     def extract_service(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        several = first_of_several(tracker) if tracker.get_slot("requested_slot") is None else None
+        if several:
+            # "cancel hotspot boost and caller id": one at a time, the others wait their turn
+            dispatcher.utter_message(text=f"That's {len(several)} services: " + ", ".join(r["service"] for r in several)
+                                          + ". I'll take them one at a time, each with its own quote.")
+            return {"service": several[0]["service"], "pending_requests": several[1:]}
+        if "service" in tracker.slots_to_validate():
+            return {}
         text = free_text(tracker, "service")
-        if text and "service" not in tracker.slots_to_validate():
+        if text:
             return {"service": text}
+        suggestion = accepted_suggestion(tracker, "service")
+        if suggestion:
+            return {"service": suggestion}
+        # "cancel it" / "sign me up for that one" right after talking about one service
+        if not tracker.get_slot("service") and tracker.get_slot("requested_slot") is None:
+            referent = the_referent(tracker, "service")
+            if referent:
+                return {"service": referent}
         return {}
 
     def extract_tier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if "tier" in tracker.slots_to_validate():
+            return {}
         text = free_text(tracker, "tier")
-        if text and "tier" not in tracker.slots_to_validate():
+        if text:
             return {"tier": text}
-        return {}
+        suggestion = accepted_suggestion(tracker, "tier")
+        return {"tier": suggestion} if suggestion else {}
+
+    def after_account(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        service = tracker.get_slot("service")
+        return self.validate_service(service, dispatcher, tracker, domain) if service else {}
 
     def validate_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
         client = client_for(tracker)
@@ -51,6 +76,8 @@ class _ServiceFormValidation(AccountFormValidation):
             service, suggestions = catalog.match(value, offered)
             if not service:
                 return self._unknown_service(value, suggestions, offered, dispatcher, tracker)
+            if not acting_account(tracker):
+                return {"service": service["name"]}  # checked against the account once an agent names it
             subscribed = {s["service"]["code"]: s for s in current_subscriptions(tracker)}
         except ServicesUnavailable:
             dispatcher.utter_message(text=services_down())
@@ -65,7 +92,7 @@ class _ServiceFormValidation(AccountFormValidation):
             dispatcher.utter_message(text=f"{service['name']} isn't on the account, so there's nothing to "
                                           f"{'change' if self.operation == 'modify' else 'cancel'}. The account has: {have}.")
             return self.failed(tracker, "service")
-        slots: Dict[Text, Any] = {"service": service["name"], "failed_attempts": 0}
+        slots: Dict[Text, Any] = {"service": service["name"], "failed_attempts": 0, "did_you_mean": None}
         tiers = service.get("tiers") or []
         if self.operation == "cancel":
             return {**slots, **self._quote(dispatcher, tracker, service["name"], None)}
@@ -76,6 +103,11 @@ class _ServiceFormValidation(AccountFormValidation):
             slots["tier"] = tiers[0]["name"]
         # A tier given in this same message is validated next (domain order); one kept from an
         # earlier answer must be checked against this service now.
+        if not slots.get("tier") and not tracker.get_slot("tier"):
+            # "add family locator for up to 6", "sign me up for the middle tier"
+            said = catalog.tier_in_text(tracker.latest_message.get("text") or "", tiers)
+            if said:
+                slots["tier"] = said["name"]
         tier = slots.get("tier") or tracker.get_slot("tier")
         if tier and ("tier" in slots or "tier" not in tracker.slots_to_validate()):
             tracker.slots.update(slots)
@@ -99,8 +131,8 @@ class _ServiceFormValidation(AccountFormValidation):
             options = ", ".join(f"{t['name']} ({money(t['monthly_price'])}/month)" for t in service["tiers"])
             hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
             dispatcher.utter_message(text=f"{service['name']} has no tier called \"{value}\".{hint} The tiers are: {options}.")
-            return self.failed(tracker, "tier")
-        return {"tier": tier["name"], "failed_attempts": 0,
+            return self.failed(tracker, "tier", did_you_mean={"slot": "tier", "names": suggestions} if suggestions else None)
+        return {"tier": tier["name"], "failed_attempts": 0, "did_you_mean": None,
                 **self._quote(dispatcher, tracker, service["name"], tier["name"])}
 
     def _quote(self, dispatcher: CollectingDispatcher, tracker: Tracker, service: str, tier: Optional[str]) -> Dict[Text, Any]:
@@ -131,7 +163,7 @@ class _ServiceFormValidation(AccountFormValidation):
                                      buttons=[{"title": s["name"], "payload": s["name"]} for s in offered])
         else:
             dispatcher.utter_message(text=f"I don't know a service called \"{value}\".")
-        return self.failed(tracker, "service")
+        return self.failed(tracker, "service", did_you_mean={"slot": "service", "names": suggestions} if suggestions else None)
 
 
 class ValidateAddServiceForm(_ServiceFormValidation):
@@ -172,6 +204,12 @@ class ActionAskService(Action):
                 names = [named(s["service"]) for s in current_subscriptions(tracker)]
         except (ServicesUnavailable, ServicesRejected):
             names = []
+        discussed = [n for n in referents(tracker, "service") if n in names or not names]
+        if len(discussed) > 1 and tracker.get_slot("requested_slot") != "service":
+            # "sign me up for that one" after talking about several: which of those?
+            dispatcher.utter_message(text=f"Which one would you like to {verb}: {' or '.join(discussed)}?",
+                                     buttons=[{"title": n, "payload": n} for n in discussed])
+            return []
         if form != "add_service_form" and not names and acting_account(tracker):
             dispatcher.utter_message(text="There are no add-on services on the account right now, so there's nothing to "
                                           f"{verb}.")
@@ -217,11 +255,15 @@ class _SubmitServiceChange(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         reset = [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("failed_attempts", 0)]
+        events = self.submit(dispatcher, tracker)
+        return reset + events + next_request(tracker, dispatcher)
+
+    def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         quote = tracker.get_slot("quote")
         if tracker.get_slot("confirm") is not True or not quote:
             if (tracker.latest_message.get("intent") or {}).get("name") == "deny":
                 dispatcher.utter_message(response="utter_nothing_changed")
-            return reset
+            return []
         account, service, tier = acting_account(tracker), tracker.get_slot("service"), tracker.get_slot("tier")
         request = {"account": account, "service": service, "tier": tier if self.operation != "cancel" else None}
         key = idempotency_key(tracker, self.operation, request)
@@ -235,12 +277,13 @@ class _SubmitServiceChange(Action, ABC):
                 result = client.cancel_service(account, service, key)
         except ServicesRejected as exc:
             dispatcher.utter_message(text=f"The change was refused: {exc.message} Nothing was changed.")
-            return reset
+            return []
         except ServicesUnavailable as exc:
             dispatcher.utter_message(text=write_failed(exc))
-            return reset
-        dispatcher.utter_message(text=self.outcome(result, identity(tracker).role == "agent"))
-        return reset
+            return []
+        done = self.outcome(result, identity(tracker).role == "agent")
+        dispatcher.utter_message(text=done)
+        return [outcome(done.splitlines()[0]), remember(tracker, "service", [service])]
 
     def outcome(self, result: Dict, for_agent: bool) -> str:
         sub, quote = result.get("subscription") or {}, result.get("quote") or {}

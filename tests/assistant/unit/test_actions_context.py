@@ -1,0 +1,148 @@
+"""The catalog, references back, two requests in one message, things said up front, agents who have
+not named an account yet, and the short turns between requests (services faked at the HTTP layer)."""
+from actions.catalog import tier_in_text
+from actions.catalog_info import ActionDescribeCatalog
+from actions.plans import ValidateChangePlanForm, ValidateRecommendPlanForm
+from actions.requests_queue import ActionSplitRequests, split_requests
+from actions.small_turns import ActionAcknowledge, ActionLastChange
+from actions.subscriptions import ActionAskService, ActionSubmitCancelService, ValidateAddServiceForm, ValidateCancelServiceForm
+from tests.assistant.unit.conftest import CLOUD, STREAMMAX, URL, make_tracker, run, slots_of, subscription, texts, token
+from tests.assistant.unit.test_actions_subscriptions import CANCEL_QUOTE
+
+AGENT = {"token": token("agent", "agent-ana")}
+
+
+def entity(kind, value, start, end):
+    return {"entity": kind, "value": value, "start": start, "end": end}
+
+
+def test_catalog_overview_lists_every_service_with_its_lowest_price_for_anyone(services, dispatcher, domain):
+    tracker = make_tracker("what add-ons do you have", "ask_catalog", metadata={})
+    events = run(ActionDescribeCatalog(), dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert "StreamMax TV" in reply and "from $9.99/month" in reply and "Cloud Backup" in reply and "from $2.99/month" in reply
+    assert slots_of(events)["discussed"][0]["names"] == ["StreamMax TV", "Cloud Backup", "Visual Voicemail"]
+
+
+def test_one_service_described_with_tiers_activation_and_terms(services, dispatcher, domain):
+    tracker = make_tracker("how much is streammax", "ask_catalog", entities=[entity("service", "StreamMax TV", 12, 21)])
+    events = run(ActionDescribeCatalog(), dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert "Basic $9.99/month, Standard $14.99/month, Premium $19.99/month" in reply
+    assert "within 24 hours" in reply and "minimum term 12 months" in reply and "$25.00" in reply
+    assert slots_of(events)["discussed"][0]["names"] == ["StreamMax TV"]
+
+
+def test_cancel_it_after_talking_about_one_service_fills_the_service(services, dispatcher, domain):
+    services.get(f"{URL}/customers/QC-1001/subscriptions", json=[subscription(STREAMMAX, "Premium")])
+    services.post(f"{URL}/customers/QC-1001/subscriptions/quote", json=CANCEL_QUOTE)
+    tracker = make_tracker("go on then, get rid of it", "cancel_service", active_loop="cancel_service_form",
+                           slots={"account_number": "QC-1001",
+                                  "discussed": [{"kind": "service", "names": ["StreamMax TV"], "turn": 0}]})
+    slots = slots_of(run(ValidateCancelServiceForm(), dispatcher, tracker, domain))
+    assert slots["service"] == "StreamMax TV" and slots["quote"]["net_adjustment"] == "18.34"
+
+
+def test_a_reference_long_after_the_discussion_fills_nothing(services, dispatcher, domain):
+    tracker = make_tracker("cancel it", "cancel_service", active_loop="cancel_service_form",
+                           slots={"account_number": "QC-1001",
+                                  "discussed": [{"kind": "service", "names": ["StreamMax TV"], "turn": -10}]})
+    assert "service" not in slots_of(run(ValidateCancelServiceForm(), dispatcher, tracker, domain))
+
+
+def test_two_services_discussed_ask_which_one(services, dispatcher, domain):
+    tracker = make_tracker("sign me up for that one", "add_service", active_loop="add_service_form",
+                           slots={"account_number": "QC-1001",
+                                  "discussed": [{"kind": "service", "names": ["StreamMax TV", "Cloud Backup"], "turn": 1}]})
+    run(ActionAskService(), dispatcher, tracker, domain)
+    assert "StreamMax TV or Cloud Backup" in texts(dispatcher)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["StreamMax TV", "Cloud Backup"]
+
+
+def test_the_tier_said_up_front_or_by_its_place_is_used():
+    locator = [{"name": "Up to 3 members", "monthly_price": "4.99"}, {"name": "Up to 6 members", "monthly_price": "7.99"}]
+    assert tier_in_text("add family locator for up to 6", locator)["name"] == "Up to 6 members"
+    assert tier_in_text("sounds good, sign me up for the middle tier", STREAMMAX["tiers"])["name"] == "Standard"
+    assert tier_in_text("the biggest one", CLOUD["tiers"])["name"] == "200 GB"
+    assert tier_in_text("add cloud backup 50 gb", CLOUD["tiers"])["name"] == "50 GB"
+    assert tier_in_text("add cloud backup", CLOUD["tiers"]) is None
+    assert tier_in_text("the middle one", CLOUD["tiers"]) is None  # two tiers have no middle
+
+
+def test_agent_request_without_an_account_asks_for_it_then_goes_on(services, dispatcher, domain):
+    tracker = make_tracker("the customer would like to drop streammax", "cancel_service", metadata=AGENT,
+                           active_loop="cancel_service_form", set_this_turn={"service": "StreamMax TV"})
+    slots = slots_of(run(ValidateCancelServiceForm(), dispatcher, tracker, domain))
+    assert slots["service"] == "StreamMax TV" and "quote" not in slots  # nothing read before the account is known
+    services.get(f"{URL}/customers/QC-1002", json={"account_number": "QC-1002"})
+    services.get(f"{URL}/customers/QC-1002/subscriptions", json=[subscription(STREAMMAX, "Premium")])
+    services.post(f"{URL}/customers/QC-1002/subscriptions/quote", json=CANCEL_QUOTE)
+    answer = make_tracker("QC-1002", "inform", metadata=AGENT, active_loop="cancel_service_form",
+                          requested_slot="account_number", slots={"service": "StreamMax TV"},
+                          set_this_turn={"account_number": "QC-1002"})
+    slots = slots_of(run(ValidateCancelServiceForm(), dispatcher, answer, domain))
+    assert slots["account_number"] == "QC-1002" and slots["quote"]["refund"] == "6.66"
+
+
+def test_agent_plan_change_without_an_account_keeps_the_plan_until_it_is_named(services, dispatcher, domain):
+    tracker = make_tracker("move the customer to world unlimited", "change_plan", metadata=AGENT,
+                           active_loop="change_plan_form", set_this_turn={"plan": "World Unlimited"})
+    assert slots_of(run(ValidateChangePlanForm(), dispatcher, tracker, domain))["plan"] == "World Unlimited"
+
+
+def test_yes_to_did_you_mean_takes_the_first_suggestion(services, dispatcher, domain):
+    services.get(f"{URL}/customers/QC-1001/subscriptions", json=[])
+    tracker = make_tracker("yes", "affirm", active_loop="add_service_form", requested_slot="service",
+                           slots={"account_number": "QC-1001", "did_you_mean": {"slot": "service", "names": ["StreamMax TV"]}})
+    assert slots_of(run(ValidateAddServiceForm(), dispatcher, tracker, domain))["service"] == "StreamMax TV"
+
+
+def test_minutes_said_up_front_fill_the_recommendation(dispatcher, domain):
+    tracker = make_tracker("which plan is best if i ring mexico 2 times a week for roughly 1,200 minutes monthly",
+                           "recommend_plan", active_loop="recommend_plan_form")
+    assert slots_of(run(ValidateRecommendPlanForm(), dispatcher, tracker, domain))["monthly_minutes"] == 1200
+
+
+def test_two_requests_split_by_their_entities_in_order():
+    text = "bump streammax up to premium and put me on europe saver from next cycle"
+    entities = [entity("service", "StreamMax TV", 5, 14), entity("tier", "Premium", 21, 28),
+                entity("plan", "Europe Saver", 43, 55)]
+    assert split_requests("modify_service+change_plan", text, entities) == [
+        {"intent": "modify_service", "service": "StreamMax TV", "tier": "Premium"},
+        {"intent": "change_plan", "plan": "Europe Saver", "change_when": "next_cycle"}]
+    two = [entity("service", "Hotspot Boost", 5, 18), entity("service", "Family Locator", 32, 46)]
+    assert split_requests("cancel_service+add_service", "drop hotspot boost and give me family locator", two) == [
+        {"intent": "cancel_service", "service": "Hotspot Boost"}, {"intent": "add_service", "service": "Family Locator"}]
+    assert split_requests("cancel_service", "cancel hotspot boost and family locator", two) == [
+        {"intent": "cancel_service", "service": "Hotspot Boost"}, {"intent": "cancel_service", "service": "Family Locator"}]
+
+
+def test_two_requests_are_announced_and_the_first_form_starts(dispatcher, domain):
+    two = [entity("service", "Hotspot Boost", 5, 18), entity("service", "Family Locator", 32, 46)]
+    tracker = make_tracker("drop hotspot boost and give me family locator", "cancel_service+add_service", entities=two)
+    events = run(ActionSplitRequests(), dispatcher, tracker, domain)
+    assert "2 things: 1. cancel Hotspot Boost; 2. add Family Locator" in texts(dispatcher)
+    assert slots_of(events)["service"] == "Hotspot Boost"
+    assert slots_of(events)["pending_requests"] == [{"intent": "add_service", "service": "Family Locator"}]
+    assert events[-1] == {"event": "followup", "name": "cancel_service_form", "timestamp": None}
+
+
+def test_no_to_the_first_request_still_starts_the_second(dispatcher, domain):
+    tracker = make_tracker("no", "deny", slots={"account_number": "QC-1001", "confirm": False, "service": "Hotspot Boost",
+                                                "pending_requests": [{"intent": "add_service", "service": "Family Locator"}]})
+    events = run(ActionSubmitCancelService(), dispatcher, tracker, domain)
+    assert "Nothing was changed" in texts(dispatcher) or dispatcher.messages[0].get("response") == "utter_nothing_changed"
+    assert "Next, your other request: add Family Locator" in texts(dispatcher)
+    assert slots_of(events)["service"] == "Family Locator" and slots_of(events)["pending_requests"] is None
+    assert events[-1]["name"] == "add_service_form"
+
+
+def test_a_stray_yes_after_a_change_and_what_did_you_change(dispatcher, domain):
+    done = "Done: StreamMax TV is cancelled as of Sat 21 Nov 2026."
+    tracker = make_tracker("ok", "affirm", slots={"last_outcome": done})
+    tracker.events.insert(0, {"event": "action", "name": "action_submit_cancel_service"})
+    run(ActionAcknowledge(), dispatcher, tracker, domain)
+    assert "That's done" in texts(dispatcher)
+    run(ActionLastChange(), dispatcher, make_tracker("what did you just change", "ask_last_change",
+                                                     slots={"last_outcome": done}), domain)
+    assert done in texts(dispatcher)
