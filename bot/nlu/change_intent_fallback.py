@@ -10,17 +10,37 @@ I reach support" (faq/contact_support) and "get me a person" (human_handoff). Wh
 classifier's top two intents are in one group, its confidence split between them is not doubt
 about what the customer wants, so the group's summed confidence is held to the threshold and the
 ambiguity rule does not apply; the top intent is kept. Change intents may not be in a group.
+
+A change request that names something of ours (a service, tier, plan or account number, found by
+the catalog entity extractor) is held to `change_threshold_with_entity` instead: out-of-scope
+messages seldom name our catalog. A multi-intent ("cancel_service+add_service") that contains a
+change intent counts as a change.
+
+A bare "agent" / "human" / "operator", or a message whose top three intents include
+human_handoff and that sounds insistent or fed up, is the handoff, never a "did you mean" menu.
 Everything else is Rasa's own FallbackClassifier.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+
+HANDOFF = "human_handoff"
+# "agent", "a human please", "REPRESENTATIVE!!", "operator?"
+BARE_PERSON = re.compile(r"(?i)\W*(an? |the )?(live |real )?(agent|human|person|representative|rep|operator|someone)"
+                         r"( please| pls| now)?\W*")
+# the tone of someone who wants a person and has had enough of the bot
+INSISTENT = re.compile(r"(?i)(\bnow\b|right now|immediately|asap|!{2,}|useless|ridiculous|stupid|rubbish|pointless|"
+                       r"fed up|sick of|waste of time|not helping|real person|actual person|real human|"
+                       r"speak to (a|an|some)one|talk to (a|an|some)one|\bjust\b.*\b(person|human|agent)\b|"
+                       r"\b[A-Z]{4,}\b.*\b[A-Z]{4,}\b)")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -31,6 +51,9 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
                 "change_intents": ["add_service", "modify_service", "cancel_service", "change_plan",
                                    "schedule_follow_up"],
                 "change_threshold": 0.8,
+                # used instead when the message names one of `catalog_entities`
+                "change_threshold_with_entity": 0.8,
+                "catalog_entities": ["service", "tier", "plan", "account_number"],
                 "related_intents": []}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -40,15 +63,46 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
         if clash:
             raise ValueError(f"related_intents may not contain a change intent: {sorted(clash)}")
 
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if self._asks_for_a_person(message):
+                ranking = message.data.get(INTENT_RANKING_KEY) or []
+                handoff = next((r for r in ranking if r.get(INTENT_NAME_KEY) == HANDOFF),
+                               {INTENT_NAME_KEY: HANDOFF, PREDICTED_CONFIDENCE_KEY: 0.0})
+                message.set(INTENT, dict(handoff), add_to_output=True)
+        return super().process(messages)
+
+    def _asks_for_a_person(self, message: Message) -> bool:
+        """A bare "agent" / "human", or a person asked for with insistence: never a menu."""
+        text = (message.get(TEXT) or "").strip()
+        if BARE_PERSON.fullmatch(text):
+            return True
+        ranking = (message.data.get(INTENT_RANKING_KEY) or [])[:3]
+        return any(r.get(INTENT_NAME_KEY) == HANDOFF for r in ranking) and bool(INSISTENT.search(text))
+
     def _should_fallback(self, message: Message) -> bool:
         intent = message.data.get(INTENT) or {}
-        if (intent.get(INTENT_NAME_KEY) in self.component_config["change_intents"]
-                and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) < self.component_config["change_threshold"]):
+        if intent.get(INTENT_NAME_KEY) == HANDOFF and self._asks_for_a_person(message):
+            return False
+        if (self._is_change(intent.get(INTENT_NAME_KEY) or "")
+                and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) < self._change_threshold(message)):
             return True
         related_confidence = self._related_top_two_confidence(message)
         if related_confidence is not None:
             return related_confidence < self.component_config["threshold"]
         return super()._should_fallback(message)
+
+    def _change_threshold(self, message: Message) -> float:
+        """Lower for a change request that names something of ours (a service, tier, plan or
+        account number): an out-of-scope message seldom does."""
+        named = {e.get("entity") for e in message.get(ENTITIES) or []}
+        if named & set(self.component_config["catalog_entities"]):
+            return self.component_config["change_threshold_with_entity"]
+        return self.component_config["change_threshold"]
+
+    def _is_change(self, name: Text) -> bool:
+        """A change intent, or a multi-intent ("cancel_service+add_service") with one in it."""
+        return any(part in self.component_config["change_intents"] for part in name.split("+"))
 
     def _related_top_two_confidence(self, message: Message) -> Optional[float]:
         """The top two intents' summed confidence when both are in one related group, else None."""
