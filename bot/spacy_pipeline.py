@@ -12,9 +12,17 @@ Build (from the repository root)::
     .venv/bot/bin/python -m bot.spacy_pipeline \
         --catalog services/quickconnect/seed/catalog.yml --out models/spacy/qc_en
 
-The catalog file's SHA-256 is written to the saved ``meta.json`` (``qc_catalog_sha256``)
-so that a pipeline built from an older catalog can be detected (see ``is_stale``).
-The build is deterministic: the same catalog and pycountry give byte-identical files.
+The build also saves, beside the pipeline, the *known words* of the project's NLU
+training data (``qc_known_words.json``): the lower-case words of ``data/nlu/*.yml``
+examples outside entity annotations. ``bot.names`` never turns such a word into a
+catalog or country name by fuzzy matching ("plan" is not a typo of "Japan"), and the
+running NLU reads them from here, never from ``data/``.
+
+The SHA-256 of the catalog file, of the NLU data and of this builder are written to
+the saved ``meta.json`` (``qc_catalog_sha256``, ``qc_nlu_sha256``,
+``qc_builder_sha256``) so that a pipeline built from an older catalog, older training
+data or older code can be detected (see ``is_stale``; ``scripts/train.sh`` rebuilds
+only then). The build is deterministic: the same inputs give byte-identical files.
 """
 from __future__ import annotations
 
@@ -33,10 +41,15 @@ import yaml
 logger = logging.getLogger(__name__)
 
 PIPELINE_NAME = "qc_en"
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "1.1.0"
 META_CATALOG_HASH = "qc_catalog_sha256"
+META_NLU_HASH = "qc_nlu_sha256"
+META_BUILDER_HASH = "qc_builder_sha256"
+KNOWN_WORDS_FILE = "qc_known_words.json"
 DEFAULT_CATALOG = "services/quickconnect/seed/catalog.yml"
+DEFAULT_NLU = "data/nlu"
 DEFAULT_OUT = "models/spacy/qc_en"
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 LABEL_SERVICE = "service"
 LABEL_PLAN = "plan"
@@ -91,6 +104,67 @@ def _stop_words() -> frozenset:
 
 def _title(alias: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in alias.split())
+
+
+# --------------------------------------------------------------------------- known words
+# An annotated entity in a training example: "[streammax](service)", "[uk](country:GB)",
+# '[200 gb]{"entity": "tier"}'. Its text is an entity, not an ordinary word.
+_ANNOTATION_RE = re.compile(r"\[[^\]]*\](?:\([^)]*\)|\{[^}]*\})+")
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _nlu_files(nlu_dir: Path | str) -> List[Path]:
+    return sorted(p for p in Path(nlu_dir).glob("*.yml") if p.is_file())
+
+
+def nlu_sha256(nlu_dir: Path | str) -> str:
+    """One hash over the NLU data files (names and contents, in name order)."""
+    digest = hashlib.sha256()
+    for path in _nlu_files(nlu_dir):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _intent_examples(nlu_dir: Path | str) -> Iterable[str]:
+    for path in _nlu_files(nlu_dir):
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        for item in data.get("nlu") or []:
+            # Only intent examples: synonym, lookup and regex entries list entity values.
+            if not isinstance(item, dict) or "intent" not in item:
+                continue
+            examples = item.get("examples") or ""
+            if isinstance(examples, str):
+                for line in examples.splitlines():
+                    line = line.strip()
+                    if line.startswith("- "):
+                        yield line[2:]
+            else:  # the list form: [{text: ..., metadata: ...}, ...]
+                for example in examples:
+                    text = example.get("text") if isinstance(example, dict) else example
+                    if text:
+                        yield str(text)
+
+
+def known_words_from_nlu(nlu_dir: Path | str) -> List[str]:
+    """The lower-case words of the NLU training examples outside entity annotations."""
+    words = set()
+    for example in _intent_examples(nlu_dir):
+        plain = _fold(_ANNOTATION_RE.sub(" ", example)).lower()
+        words.update(_WORD_RE.findall(plain))
+    return sorted(words)
+
+
+def load_known_words(model_path: Path | str) -> frozenset:
+    """The known words saved beside a built pipeline (empty if it has none)."""
+    path = Path(model_path) / KNOWN_WORDS_FILE
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return frozenset(json.load(fh)["words"])
+    except FileNotFoundError:
+        logger.warning("%s has no %s: rebuild it (bot.spacy_pipeline)", model_path, KNOWN_WORDS_FILE)
+        return frozenset()
 
 
 # --------------------------------------------------------------------------- countries
@@ -278,8 +352,12 @@ def build_patterns(catalog: Dict[str, Any], tokenizer: Any = None) -> List[Dict[
     return _case_variants(patterns, tokenizer)
 
 
-def build_nlp(catalog_path: Path | str):
-    """The spaCy ``Language`` built from the catalog (not saved)."""
+def build_nlp(catalog_path: Path | str, nlu_dir: Path | str | None = None):
+    """The spaCy ``Language`` built from the catalog (not saved).
+
+    ``nlu_dir`` (default: the repository's ``data/nlu``) is only hashed into the meta;
+    ``build`` saves its known words beside the pipeline.
+    """
     import pycountry
     import spacy
 
@@ -298,6 +376,8 @@ def build_nlp(catalog_path: Path | str):
             "description": "QuickConnect entity ruler built from the services' catalog and pycountry",
             "author": "QuickConnect assistant (bot/spacy_pipeline.py)",
             META_CATALOG_HASH: file_sha256(catalog_path),
+            META_NLU_HASH: nlu_sha256(_nlu_dir(nlu_dir)),
+            META_BUILDER_HASH: file_sha256(__file__),
             "qc_pycountry_version": getattr(pycountry, "__version__", "")
             or _dist_version("pycountry"),
         }
@@ -314,12 +394,25 @@ def _dist_version(dist: str) -> str:
         return ""
 
 
-def build(catalog_path: Path | str, out: Path | str) -> Path:
-    """Build and save the pipeline to ``out``; returns the output path."""
+def _nlu_dir(nlu_dir: Path | str | None) -> Path:
+    path = Path(nlu_dir) if nlu_dir is not None else REPO_ROOT / DEFAULT_NLU
+    if not path.is_dir():
+        raise FileNotFoundError(f"NLU data directory not found: {path}")
+    return path
+
+
+def build(catalog_path: Path | str, out: Path | str, nlu_dir: Path | str | None = None) -> Path:
+    """Build and save the pipeline to ``out``, with the known words of ``nlu_dir``
+    (default: the repository's ``data/nlu``) in ``out/qc_known_words.json``."""
     out = Path(out)
-    nlp = build_nlp(catalog_path)
+    nlu = _nlu_dir(nlu_dir)
+    nlp = build_nlp(catalog_path, nlu)
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
+    words = known_words_from_nlu(nlu)
+    with open(out / KNOWN_WORDS_FILE, "w", encoding="utf-8") as fh:
+        json.dump({"source": "data/nlu/*.yml, outside entity annotations", "words": words}, fh, indent=0)
+        fh.write("\n")
     return out
 
 
@@ -328,32 +421,49 @@ def read_meta(model_path: Path | str) -> Dict[str, Any]:
         return json.load(fh)
 
 
-def is_stale(model_path: Path | str, catalog_path: Path | str) -> bool:
-    """True if the saved pipeline is missing or was built from another catalog."""
+def is_stale(
+    model_path: Path | str, catalog_path: Path | str, nlu_dir: Path | str | None = None
+) -> bool:
+    """True if the saved pipeline is missing, has no known words, or was built from another
+    catalog or by another version of this builder; with ``nlu_dir``, also if it was built
+    from other NLU data. (The running NLU passes no ``nlu_dir``: it never reads ``data/``.)
+    """
     try:
-        return read_meta(model_path).get(META_CATALOG_HASH) != file_sha256(catalog_path)
+        meta = read_meta(model_path)
     except FileNotFoundError:
         return True
+    if not (Path(model_path) / KNOWN_WORDS_FILE).is_file():
+        return True
+    if meta.get(META_CATALOG_HASH) != file_sha256(catalog_path):
+        return True
+    if meta.get(META_BUILDER_HASH) != file_sha256(__file__):
+        return True
+    return nlu_dir is not None and meta.get(META_NLU_HASH) != nlu_sha256(_nlu_dir(nlu_dir))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", default=DEFAULT_CATALOG, help="catalog.yml path")
+    parser.add_argument("--nlu", default=DEFAULT_NLU, help="NLU training data directory (known words)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="output directory")
     parser.add_argument(
         "--check",
         action="store_true",
-        help="only check that --out was built from --catalog (exit 1 if stale)",
+        help="only check that --out was built from --catalog and --nlu (exit 1 if stale)",
     )
     args = parser.parse_args(argv)
     if args.check:
-        stale = is_stale(args.out, args.catalog)
-        print(f"{args.out}: {'STALE' if stale else 'up to date'} for {args.catalog}")
+        stale = is_stale(args.out, args.catalog, args.nlu)
+        print(f"{args.out}: {'STALE' if stale else 'up to date'} for {args.catalog} and {args.nlu}")
         return 1 if stale else 0
-    out = build(args.catalog, args.out)
+    out = build(args.catalog, args.out, args.nlu)
     meta = read_meta(out)
     n_patterns = sum(1 for _ in open(out / "entity_ruler" / "patterns.jsonl", encoding="utf-8"))
-    print(f"saved {out} ({n_patterns} patterns, catalog sha256 {meta[META_CATALOG_HASH][:12]})")
+    n_words = len(load_known_words(out))
+    print(
+        f"saved {out} ({n_patterns} patterns, {n_words} known words, "
+        f"catalog sha256 {meta[META_CATALOG_HASH][:12]}, nlu sha256 {meta[META_NLU_HASH][:12]})"
+    )
     return 0
 
 

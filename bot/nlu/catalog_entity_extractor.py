@@ -11,6 +11,14 @@ In ``config.yml``, after ``SpacyNLP`` (and its tokenizer)::
 
     - name: bot.nlu.catalog_entity_extractor.CatalogEntityExtractor
 
+Typos: for the words the ruler did not match, ``bot.names.NameMatcher`` (the same
+names and canonical values, plus rapidfuzz) adds ``service`` / ``plan`` / ``country``
+entities for misspelt names ("rates to germny" -> country "Germany"), with
+``confidence_entity`` = score / 100 (below 1.0; the ruler's exact matches keep 1.0 and
+always win). It needs ``catalog`` in the config, and reads the known words that
+``bot/spacy_pipeline.py`` saved beside the pipeline at ``spacy_model`` (never
+``data/``); ``fuzzy: false`` turns it off.
+
 ``SpacyNLP`` must be ``case_sensitive: true``: otherwise Rasa lower-cases the text
 before spaCy sees it and the upper-case-only patterns ("US", "DEU") can never match.
 
@@ -38,7 +46,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.spacy_pipeline import LABEL_ACCOUNT, is_stale, normalise_account_number
+from bot.names import KINDS, NameMatcher
+from bot.spacy_pipeline import LABEL_ACCOUNT, is_stale, load_known_words, normalise_account_number
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +70,17 @@ class CatalogEntityExtractor(GraphComponent):
             "spacy_model": None,
             "catalog": None,
             "fail_on_stale": False,
+            # Typo-tolerant service / plan / country names (bot.names) for the spans the
+            # ruler did not match; needs "catalog" (known words come from "spacy_model").
+            "fuzzy": True,
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[Text, Any], matcher: Optional[NameMatcher] = None) -> None:
         self._config = config
         labels = config.get("entities")
         self._labels = set(labels) if labels else None
+        self._matcher = matcher
+        self._fuzzy_kinds = [k for k in KINDS if self._labels is None or k in self._labels]
 
     @classmethod
     def create(
@@ -78,7 +92,15 @@ class CatalogEntityExtractor(GraphComponent):
     ) -> "CatalogEntityExtractor":
         config = {**cls.get_default_config(), **config}
         cls._check_fresh(config)
-        return cls(config)
+        return cls(config, cls._make_matcher(config))
+
+    @staticmethod
+    def _make_matcher(config: Dict[Text, Any]) -> Optional[NameMatcher]:
+        catalog, model = config.get("catalog"), config.get("spacy_model")
+        if not config.get("fuzzy") or not catalog or not Path(catalog).exists():
+            return None
+        known_words = load_known_words(model) if model else frozenset()
+        return NameMatcher.from_catalog(catalog, known_words)
 
     @staticmethod
     def _check_fresh(config: Dict[Text, Any]) -> None:
@@ -87,8 +109,9 @@ class CatalogEntityExtractor(GraphComponent):
             return
         if is_stale(model, catalog):
             message = (
-                f"The spaCy pipeline at '{model}' was not built from '{catalog}'. "
-                f"Rebuild it: python -m bot.spacy_pipeline --catalog {catalog} --out {model}"
+                f"The spaCy pipeline at '{model}' was not built from '{catalog}' by the current "
+                f"bot/spacy_pipeline.py (or has no known words). Rebuild it: "
+                f"python -m bot.spacy_pipeline --catalog {catalog} --nlu data/nlu --out {model}"
             )
             if config.get("fail_on_stale"):
                 raise ValueError(message)
@@ -123,7 +146,26 @@ class CatalogEntityExtractor(GraphComponent):
         message.set(ENTITIES, existing, add_to_output=True)
 
     def entities_from_doc(self, doc: Any) -> List[Dict[Text, Any]]:
-        """Rasa entity dicts for the ruler's spans in ``doc`` (character offsets)."""
+        """Rasa entity dicts for the ruler's spans in ``doc`` (character offsets), then the
+        fuzzy names outside them; in text order."""
+        entities = self._ruler_entities(doc)
+        if self._matcher is not None and self._fuzzy_kinds:
+            exact = [(span.start_char, span.end_char) for span in doc.ents]
+            for name in self._matcher.find_in(doc.text, exclude=exact, kinds=self._fuzzy_kinds):
+                entities.append(
+                    {
+                        ENTITY_ATTRIBUTE_TYPE: name.kind,
+                        ENTITY_ATTRIBUTE_VALUE: name.canonical,
+                        ENTITY_ATTRIBUTE_START: name.start,
+                        ENTITY_ATTRIBUTE_END: name.end,
+                        EXTRACTOR: EXTRACTOR_NAME,
+                        ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: round(name.score / 100.0, 3),
+                    }
+                )
+            entities.sort(key=lambda e: e[ENTITY_ATTRIBUTE_START])
+        return entities
+
+    def _ruler_entities(self, doc: Any) -> List[Dict[Text, Any]]:
         entities = []
         for span in doc.ents:
             label = span.label_

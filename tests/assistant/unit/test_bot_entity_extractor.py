@@ -173,3 +173,80 @@ def test_registered_with_the_default_recipe():
     assert registered.clazz is CatalogEntityExtractor
     assert registered.is_trainable is False
     assert DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR in registered.types
+
+
+# ------------------------------------------------------------------ typos (bot/names.py)
+@pytest.fixture(scope="module")
+def run_fuzzy(model_dir, graph_env):
+    """As config.yml sets it up: the catalog and the pipeline's known words, fuzzy names on."""
+    storage, context = graph_env
+    spacy_nlp = make_spacy_nlp(model_dir, graph_env)
+    config = {"spacy_model": str(model_dir), "catalog": str(CATALOG)}
+    extractor = CatalogEntityExtractor.create(config, storage, Resource("fuzzy"), context)
+
+    def _run(text):
+        message = Message(data={TEXT: text})
+        [message] = spacy_nlp.process([message], spacy_nlp.provide())
+        [message] = extractor.process([message])
+        return message
+
+    return _run
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("rates to germny", [("country", "Germany", "germny")]),
+        ("calling the phillipines and brazl", [("country", "Philippines", "phillipines"), ("country", "Brazil", "brazl")]),
+        ("move me to europ saver", [("plan", "Europe Saver", "europ saver")]),
+        ("how much to call s korea", [("country", "South Korea", "korea")]),  # the ruler's "korea"
+        ("bump streamax up to premium", [("service", "StreamMax TV", "streamax"), ("tier", "Premium", "premium")]),
+        ("drop hotspot boost and give me famly locater",
+         [("service", "Hotspot Boost", "hotspot boost"), ("service", "Family Locator", "famly locater")]),
+        ("what plan can i chat about, the main usage", []),
+        ("is there a woman i can talk to", []),
+    ],
+)
+def test_fuzzy_entities_in_sentences(run_fuzzy, text, expected):
+    message = run_fuzzy(text)
+    found = [(e["entity"], e["value"], text[e["start"] : e["end"]]) for e in message.get(ENTITIES, [])]
+    assert found == expected
+
+
+def test_fuzzy_entity_confidence_is_the_score_and_exact_ones_keep_1(run_fuzzy):
+    text = "drop hotspot boost and move me to europ saver for germny"
+    exact, plan, country = run_fuzzy(text).get(ENTITIES)
+    assert exact["confidence_entity"] == 1.0
+    assert plan == {
+        "entity": "plan",
+        "value": "Europe Saver",
+        "start": 34,
+        "end": 45,
+        "extractor": "CatalogEntityExtractor",
+        "confidence_entity": 0.957,
+    }
+    assert country["value"] == "Germany" and country["confidence_entity"] == 0.923
+    assert all(0.85 <= e["confidence_entity"] < 1.0 for e in (plan, country))
+
+
+def test_exact_ruler_matches_win_over_fuzzy(run_fuzzy):
+    # "europe saver" is the ruler's: one entity, confidence 1.0, no fuzzy duplicate or overlap
+    [entity] = run_fuzzy("move me to europe saver").get(ENTITIES)
+    assert (entity["value"], entity["confidence_entity"]) == ("Europe Saver", 1.0)
+
+
+def test_fuzzy_respects_the_entities_filter_and_can_be_off(model_dir, graph_env):
+    storage, context = graph_env
+    spacy_nlp = make_spacy_nlp(model_dir, graph_env)
+    base = {"spacy_model": str(model_dir), "catalog": str(CATALOG)}
+    text = "move me to europ saver for germny"
+    for name, config, expected in [
+        ("f1", {**base, "entities": ["country"]}, [("country", "Germany")]),
+        ("f2", {**base, "fuzzy": False}, []),
+        ("f3", {}, []),  # no catalog configured: the ruler only
+    ]:
+        extractor = CatalogEntityExtractor.create(config, storage, Resource(name), context)
+        message = Message(data={TEXT: text})
+        spacy_nlp.process([message], spacy_nlp.provide())
+        extractor.process([message])
+        assert values(message) == expected, name
