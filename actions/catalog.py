@@ -5,6 +5,7 @@ import time
 from typing import Dict, List, Optional, Tuple
 
 from actions import config
+from bot import names
 from actions.api.services import ServicesClient
 
 _cache: Dict[str, Tuple[float, List[Dict]]] = {}
@@ -31,8 +32,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def match(text: Optional[str], options: List[Dict]) -> Tuple[Optional[Dict], List[str]]:
-    """The option `text` names (by code or name, ignoring case and punctuation), else the closest names."""
+def match(text: Optional[str], options: List[Dict], kind: Optional[str] = None) -> Tuple[Optional[Dict], List[str]]:
+    """The option `text` names (by code or name, ignoring case and punctuation, or, for a `kind` of
+    "service" or "plan", by an alias or a typo through the NLU's own matcher), else the closest names."""
     if not text:
         return None, []
     wanted = _norm(str(text))
@@ -45,9 +47,14 @@ def match(text: Optional[str], options: List[Dict]) -> Tuple[Optional[Dict], Lis
     inside = [o for o in options if _norm(o["name"]) and _norm(o["name"]) in wanted]
     if len(inside) == 1:
         return inside[0], []
-    names = {_norm(o["name"]): o["name"] for o in options}
-    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
-    return None, [names[c] for c in close]
+    if kind:
+        found = names.default_matcher().best(str(text), kind)
+        named = [o for o in options if found and o["name"] == found[0]]
+        if named:
+            return named[0], []
+    names_by_norm = {_norm(o["name"]): o["name"] for o in options}
+    close = difflib.get_close_matches(wanted, list(names_by_norm), n=3, cutoff=0.6)
+    return None, [names_by_norm[c] for c in close]
 
 
 # "the middle tier", "the cheapest one", "top tier": a tier named by its place in the price order

@@ -9,6 +9,7 @@ from actions.formatting import bullet, moment, plan_quote_lines, points_to_tell,
 from actions.identity import identity
 from actions.replies import CONFIRM_BUTTONS
 from actions.offload import in_thread
+from actions.undo import undo_quote_lines
 
 
 @in_thread
@@ -30,7 +31,10 @@ class ActionAskConfirm(Action):
         if not quote:
             # Nothing to confirm (the quote could not be made): end the form without a change.
             return [SlotSet("confirm", False), SlotSet("requested_slot", None)]
-        lines = plan_quote_lines(quote) if form == "change_plan_form" else service_quote_lines(quote)
+        if form == "undo_form":
+            lines = undo_quote_lines(quote)
+        else:
+            lines = plan_quote_lines(quote) if form == "change_plan_form" else service_quote_lines(quote)
         terms = quote.get("terms") or []
         text = f"Here's what this means for account {account}:\n{bullet(lines)}"
         if terms:

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions import catalog
+from bot.names import default_matcher
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
 from actions.context import entity_values, outcome, referents, remember, the_referent
 from actions.form_validation import AccountFormValidation, accepted_suggestion, free_text
@@ -62,7 +63,7 @@ class ValidateChangePlanForm(AccountFormValidation):
         client = client_for(tracker)
         try:
             plans = catalog.plans(client)
-            plan, suggestions = catalog.match(value, plans)
+            plan, suggestions = catalog.match(value, plans, "plan")
             if plan and not acting_account(tracker):
                 return {"plan": plan["name"]}  # checked against the account once an agent names it
             current = client.plan(acting_account(tracker))["plan"] if plan else {}
@@ -320,11 +321,12 @@ class ValidateRecommendPlanForm(FormValidationAction):
 
     def validate_countries(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
         names = value if isinstance(value, list) else [value]
-        client, resolved, unknown = ServicesClient(), [], []
+        client, resolved, unknown, names_matcher = ServicesClient(), [], [], default_matcher()
         try:
             for name in names:
+                typed = names_matcher.best(str(name), "country")   # "germny", "s korea": the NLU's matcher
                 try:
-                    resolved.append(client.resolve_country(str(name))["name"])
+                    resolved.append(client.resolve_country(typed[0] if typed else str(name))["name"])
                 except ServicesRejected:
                     unknown.append(str(name))
         except ServicesUnavailable:

@@ -37,10 +37,7 @@ class _ServiceFormValidation(AccountFormValidation):
     def extract_service(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
         several = first_of_several(tracker) if tracker.get_slot("requested_slot") is None else None
         if several:
-            # "cancel hotspot boost and caller id": one at a time, the others wait their turn
-            dispatcher.utter_message(text=f"That's {len(several)} services: " + ", ".join(r["service"] for r in several)
-                                          + ". I'll take them one at a time, each with its own quote.")
-            return {"service": several[0]["service"], "pending_requests": several[1:]}
+            return {"service": several[0]["service"]}  # the others wait their turn (validate_service)
         if "service" in tracker.slots_to_validate():
             return {}
         text = free_text(tracker, "service")
@@ -70,10 +67,17 @@ class _ServiceFormValidation(AccountFormValidation):
         return self.validate_service(service, dispatcher, tracker, domain) if service else {}
 
     def validate_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        several = first_of_several(tracker) if tracker.get_slot("requested_slot") is None else None
+        if several and not tracker.get_slot("pending_requests"):
+            # "cancel hotspot boost and caller id": one at a time, each with its own quote
+            dispatcher.utter_message(text=f"That's {len(several)} services: " + ", ".join(r["service"] for r in several)
+                                          + ". I'll take them one at a time, each with its own quote.")
+            tracker.slots["pending_requests"] = several[1:]
+            return {"pending_requests": several[1:], **self.validate_service(several[0]["service"], dispatcher, tracker, domain)}
         client = client_for(tracker)
         try:
             offered = catalog.services(client)
-            service, suggestions = catalog.match(value, offered)
+            service, suggestions = catalog.match(value, offered, "service")
             if not service:
                 return self._unknown_service(value, suggestions, offered, dispatcher, tracker)
             if not acting_account(tracker):
@@ -120,7 +124,7 @@ class _ServiceFormValidation(AccountFormValidation):
             return {"tier": value}  # checked once the service is known
         client = client_for(tracker)
         try:
-            service, _ = catalog.match(service_name, catalog.services(client))
+            service, _ = catalog.match(service_name, catalog.services(client), "service")
         except ServicesUnavailable:
             dispatcher.utter_message(text=services_down())
             return {"tier": None, "confirm": False}

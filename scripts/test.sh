@@ -35,6 +35,9 @@ say "tests: Rasa test stories (--fail-on-prediction-errors)"
 grep -h "Correct:" var/test-results/stories.log | head -1 | sed 's/.*Correct:/test stories, correct:/'
 echo "test stories: $(cat tests/stories/*.yml | grep -c '^ *- story:') stories, all predicted correctly"
 run_pytest assistant-integration "$VENV_BOT/bin/python" tests/assistant/integration
+# The blind conversation suite (written by someone who never read data/ or domain.yml): each
+# conversation on an account of its own, final state checked through the services.
+run_pytest conversations "$VENV_BOT/bin/python" -p tests.conversation_report tests/conversations
 # Faults (services down, slow, 500/503, garbled; action server down; restarts mid-form), the chat
 # authorization matrix, a hypothesis fuzz of the channel (QC_FUZZ_EXAMPLES, default 60) and the logs.
 run_pytest reliability "$VENV_BOT/bin/python" tests/reliability

@@ -137,6 +137,9 @@ class ServicesClient:
     def quote_plan(self, account: str, plan: str, when: str) -> Dict:
         return self._request("POST", f"/customers/{_seg(account)}/plan/quote", json={"plan": plan, "when": when})
 
+    def quote_undo(self, account: str) -> Dict:
+        return self._request("POST", f"/customers/{_seg(account)}/changes/last/undo/quote", json={})
+
     # --- writes (Idempotency-Key required) ---------------------------------------------------
     def add_service(self, account: str, service: str, tier: Optional[str], key: str) -> Dict:
         body = {"service": service, **({"tier": tier} if tier else {})}
@@ -157,6 +160,11 @@ class ServicesClient:
     def schedule_follow_up(self, account: str, due_at: str, channel: str, note: str, key: str) -> Dict:
         return self._request("POST", f"/customers/{_seg(account)}/follow-ups",
                              json={"due_at": due_at, "channel": channel, "note": note}, idempotency_key=key)
+
+    def undo_last_change(self, account: str, audit_id: int, key: str) -> Dict:
+        # the change that was quoted: if another change came in between, the services refuse
+        return self._request("POST", f"/customers/{_seg(account)}/changes/last/undo",
+                             json={"audit_id": audit_id}, idempotency_key=key)
 
     def create_handoff(self, conversation_id: str, account: Optional[str], reason: str, summary: str, key: str) -> Dict:
         return self._request("POST", "/handoffs", json={"conversation_id": conversation_id, "account_number": account,

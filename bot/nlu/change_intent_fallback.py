@@ -16,8 +16,8 @@ the catalog entity extractor) is held to `change_threshold_with_entity` instead:
 messages seldom name our catalog. A multi-intent ("cancel_service+add_service") that contains a
 change intent counts as a change.
 
-A bare "agent" / "human" / "operator", or a message whose top three intents include
-human_handoff and that sounds insistent or fed up, is the handoff, never a "did you mean" menu.
+A bare "agent" / "human" / "operator", or a message whose top two intents include human_handoff
+(at 0.2 or more) and that sounds insistent or fed up, is the handoff, never a "did you mean" menu.
 Everything else is Rasa's own FallbackClassifier.
 """
 from __future__ import annotations
@@ -37,10 +37,10 @@ HANDOFF = "human_handoff"
 BARE_PERSON = re.compile(r"(?i)\W*(an? |the )?(live |real )?(agent|human|person|representative|rep|operator|someone)"
                          r"( please| pls| now)?\W*")
 # the tone of someone who wants a person and has had enough of the bot
-INSISTENT = re.compile(r"(?i)(\bnow\b|right now|immediately|asap|!{2,}|useless|ridiculous|stupid|rubbish|pointless|"
-                       r"fed up|sick of|waste of time|not helping|real person|actual person|real human|"
-                       r"speak to (a|an|some)one|talk to (a|an|some)one|\bjust\b.*\b(person|human|agent)\b|"
-                       r"\b[A-Z]{4,}\b.*\b[A-Z]{4,}\b)")
+INSISTENT = re.compile(r"(?i)(\bright now\b|\bnow\b[!?.]*$|immediately|!{2,}|useless|ridiculous|stupid|pointless|"
+                       r"fed up|sick of|waste of time|not helping|"
+                       r"(speak|talk) to (a|an|some)one)")
+HANDOFF_MIN_CONFIDENCE = 0.2  # the classifier must itself lean towards a person, not just list it
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -77,8 +77,10 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
         text = (message.get(TEXT) or "").strip()
         if BARE_PERSON.fullmatch(text):
             return True
-        ranking = (message.data.get(INTENT_RANKING_KEY) or [])[:3]
-        return any(r.get(INTENT_NAME_KEY) == HANDOFF for r in ranking) and bool(INSISTENT.search(text))
+        ranking = (message.data.get(INTENT_RANKING_KEY) or [])[:2]
+        leans = any(r.get(INTENT_NAME_KEY) == HANDOFF and r.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= HANDOFF_MIN_CONFIDENCE
+                    for r in ranking)
+        return leans and bool(INSISTENT.search(text))
 
     def _should_fallback(self, message: Message) -> bool:
         intent = message.data.get(INTENT) or {}

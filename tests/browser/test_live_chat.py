@@ -124,3 +124,22 @@ def test_handoff_the_customer_sees_a_person_take_over_and_they_talk(stack, new_p
     expect(agent.locator("#handoff-messages .qc-user .qc-text")).to_have_text("my bill looks wrong")
     agent.click("#close")
     expect(customer.locator(".qc-banner")).to_contain_text("ended the chat")
+
+
+def test_anonymous_visitor_browses_the_catalog_then_signs_up_from_a_description(stack, new_page, agent_token):
+    page = new_page("catalog")
+    page.goto(f"{stack.services_url}/")
+    chat(page, "what add-ons do you have")
+    bot_says(page, "Family Locator")          # every service, from GET /catalog/services
+    bot_says(page, "from $4.99/month")
+    page.click(".qc-buttons:last-of-type >> text=Cloud Backup")   # the service's own button
+    bot_says(page, "50 GB $2.99/month, 200 GB $4.99/month, 2 TB $9.99/month")
+
+    sign_in_customer(page, stack, "QC-1003", "3456")
+    chat(page, "sounds good, sign me up for the middle tier")
+    bot_says(page, "Adding Cloud Backup (200 GB)")
+    page.click(".qc-buttons:last-of-type >> text=Yes, go ahead")
+    bot_says(page, "Cloud Backup (200 GB) is added")
+    subs = stack.get("/customers/QC-1003/subscriptions", agent_token)
+    assert [(s["tier"]["name"], s["status"]) for s in subs if s["service"]["name"] == "Cloud Backup"] == [
+        ("200 GB", "pending_activation")]

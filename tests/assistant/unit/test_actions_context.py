@@ -146,3 +146,16 @@ def test_a_stray_yes_after_a_change_and_what_did_you_change(dispatcher, domain):
     run(ActionLastChange(), dispatcher, make_tracker("what did you just change", "ask_last_change",
                                                      slots={"last_outcome": done}), domain)
     assert done in texts(dispatcher)
+
+
+def test_one_request_for_two_services_takes_them_in_turn(services, dispatcher, domain):
+    services.get(f"{URL}/customers/QC-1001/subscriptions", json=[subscription(STREAMMAX, "Premium"), subscription(CLOUD, "200 GB")])
+    services.post(f"{URL}/customers/QC-1001/subscriptions/quote", json=CANCEL_QUOTE)
+    two = [entity("service", "StreamMax TV", 7, 16), entity("service", "Cloud Backup", 21, 33)]
+    tracker = make_tracker("cancel streammax and cloud backup", "cancel_service", entities=two,
+                           active_loop="cancel_service_form", slots={"account_number": "QC-1001"},
+                           set_this_turn={"service": "Cloud Backup"})
+    slots = slots_of(run(ValidateCancelServiceForm(), dispatcher, tracker, domain))
+    assert slots["service"] == "StreamMax TV" and slots["quote"]["net_adjustment"] == "18.34"
+    assert slots["pending_requests"] == [{"intent": "cancel_service", "service": "Cloud Backup"}]
+    assert "That's 2 services: StreamMax TV, Cloud Backup" in texts(dispatcher)

@@ -31,7 +31,8 @@ def test_add_fills_service_and_tier_from_one_message_and_quotes(services, dispat
 
 
 def test_unknown_service_suggests_the_closest_names(services, dispatcher, domain):
-    tracker = make_tracker("streemax", "add_service", active_loop="add_service_form", requested_slot="service",
+    # a typo the matcher is sure of resolves ("streemax": test_a_typo_in_the_service_resolves); this one is too far
+    tracker = make_tracker("stremmaks", "add_service", active_loop="add_service_form", requested_slot="service",
                            slots={"account_number": "QC-1001"})
     slots = slots_of(run(ValidateAddServiceForm(), dispatcher, tracker, domain))
     assert slots["service"] is None and slots["failed_attempts"] == 1
@@ -172,3 +173,10 @@ def test_yes_that_repeats_the_quoted_tier_keeps_the_yes(services, dispatcher, do
     slots = slots_of(run(ValidateModifyServiceForm(), dispatcher, tracker, domain))
     assert "quote" not in slots and slots.get("confirm", True) is True
     assert len(quote.calls) == 0
+
+
+def test_a_typo_in_the_service_resolves(services, dispatcher, domain):
+    services.get(f"{URL}/customers/QC-1001/subscriptions", json=[])
+    tracker = make_tracker("streemax", "add_service", active_loop="add_service_form", requested_slot="service",
+                           slots={"account_number": "QC-1001"})
+    assert slots_of(run(ValidateAddServiceForm(), dispatcher, tracker, domain))["service"] == "StreamMax TV"

@@ -70,3 +70,46 @@ def test_change_intents_cannot_be_related():
     with pytest.raises(ValueError, match="cancel_service"):
         ChangeIntentFallbackClassifier({**ChangeIntentFallbackClassifier.get_default_config(),
                                         "related_intents": [["cancel_service", "human_handoff"]]})
+
+
+def named_message(intent: str, confidence: float, entities, text: str = "x", ranking=None) -> Message:
+    ranking = ranking or [{"name": intent, "confidence": confidence}, {"name": "out_of_scope", "confidence": 0.0}]
+    return Message(data={"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking, "entities": entities})
+
+
+@pytest.fixture
+def entity_classifier():
+    return ChangeIntentFallbackClassifier({**ChangeIntentFallbackClassifier.get_default_config(),
+                                           "threshold": 0.6, "ambiguity_threshold": 0.1, "change_threshold": 0.8,
+                                           "change_threshold_with_entity": 0.6})
+
+
+@pytest.mark.parametrize("entities,expected", [
+    ([{"entity": "service", "value": "StreamMax TV"}], "cancel_service"),     # names our catalog: 0.6 is enough
+    ([{"entity": "account_number", "value": "QC-1002"}], "cancel_service"),
+    ([{"entity": "country", "value": "Germany"}], "nlu_fallback"),            # a country is no catalog entry
+    ([], "nlu_fallback"),
+])
+def test_a_change_naming_our_catalog_needs_less_confidence(entity_classifier, entities, expected):
+    [processed] = entity_classifier.process([named_message("cancel_service", 0.7, entities)])
+    assert processed.get("intent")["name"] == expected
+
+
+def test_a_multi_intent_with_a_change_is_held_to_the_change_threshold(entity_classifier):
+    [processed] = entity_classifier.process([named_message("cancel_service+add_service", 0.7, [])])
+    assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text,handoff_confidence,expected", [
+    ("agent", 0.1, "human_handoff"),                       # a bare "agent": never a menu
+    ("a real person please", 0.1, "human_handoff"),
+    ("OPERATOR!!", 0.05, "human_handoff"),
+    ("this is useless, let me talk to someone", 0.35, "human_handoff"),
+    ("this is useless", 0.05, "nlu_fallback"),             # fed up, but not asking for a person
+    ("what's the agent fee", 0.35, "nlu_fallback"),        # a person named, not insisted on
+])
+def test_handoff_is_never_a_menu(entity_classifier, text, handoff_confidence, expected):
+    ranking = [{"name": "out_of_scope", "confidence": 0.4}, {"name": "human_handoff", "confidence": handoff_confidence},
+               {"name": "faq", "confidence": 0.2}]
+    [processed] = entity_classifier.process([named_message("out_of_scope", 0.4, [], text=text, ranking=ranking)])
+    assert processed.get("intent")["name"] == expected
