@@ -36,6 +36,8 @@ class Settings:
     db_statement_timeout_seconds: float = 5.0   # PostgreSQL statement_timeout
     # The assistant's conversations (Rasa's SQL tracker store), read-only, for the support dashboard.
     tracker_db_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'rasa_tracker.db'}"   # endpoints.yml's db
+    # How long after a change its undo is offered (docs/services.md "Undo").
+    undo_window_hours: float = 24.0
 
     @property
     def dialect(self) -> str:
@@ -83,4 +85,5 @@ def load(env: dict | None = None) -> Settings:
         db_busy_timeout_seconds=float(env.get("QC_DB_BUSY_TIMEOUT_SECONDS", "3")),
         db_statement_timeout_seconds=float(env.get("QC_DB_STATEMENT_TIMEOUT_SECONDS", "5")),
         tracker_db_url=env.get("QC_TRACKER_DB_URL") or Settings.tracker_db_url,
+        undo_window_hours=float(env.get("QC_UNDO_WINDOW_HOURS", "24")),
     )

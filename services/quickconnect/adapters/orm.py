@@ -209,6 +209,9 @@ class AuditRow(Base):
     account_number: Mapped[str | None] = mapped_column(String(20), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # An undo points at the change it reverses; unique, so a change is reversed at most once
+    # even when two undos race (the second insert fails and becomes concurrent_change).
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"), unique=True)
 
 
 class IdempotencyKeyRow(Base):

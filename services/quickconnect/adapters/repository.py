@@ -136,6 +136,12 @@ class SqlAlchemyRepository:
             query = query.where(orm.AuditRow.account_number == account_number)
         return list(self.session.scalars(query))
 
+    def latest_audit(self, account_number: str, actions) -> orm.AuditRow | None:
+        """The account's newest audit entry with one of these actions."""
+        return self.session.scalars(select(orm.AuditRow).where(
+            orm.AuditRow.account_number == account_number, orm.AuditRow.action.in_(list(actions)))
+            .order_by(orm.AuditRow.id.desc()).limit(1)).first()
+
     def audit_between(self, since: datetime, until: datetime) -> list[orm.AuditRow]:
         return list(self.session.scalars(select(orm.AuditRow).where(
             orm.AuditRow.at >= since, orm.AuditRow.at < until).order_by(orm.AuditRow.id)))

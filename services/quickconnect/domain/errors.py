@@ -80,6 +80,30 @@ class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
 
 
+class UnknownChange(NotFound):
+    code = "unknown_change"
+
+
+class NothingToUndo(Conflict):
+    code = "nothing_to_undo"
+
+
+class UndoWindowPassed(Conflict):
+    code = "undo_window_passed"
+
+
+class NotLastChange(Conflict):
+    code = "not_last_change"
+
+
+class ChangedSince(Conflict):
+    code = "changed_since"
+
+
+class UndoOfUndo(Conflict):
+    code = "undo_of_undo"
+
+
 class Unavailable(DomainError):
     """The database cannot be reached or stayed locked past its timeout: try again shortly."""
     code = "unavailable"

@@ -179,6 +179,25 @@ def create_app(services: Services | None = None) -> FastAPI:
         return write(request, actor, idempotency_key, body.model_dump(mode="json"), 200,
                      lambda u: handlers.cancel_service(u, clock, actor, acct, service, body.expected_version))
 
+    # -- undo of the last change -----------------------------------------------------------------
+    window = settings.undo_window_hours
+
+    @app.get("/customers/{acct}/changes/last", tags=["undo"])
+    def change_last(acct: Acct, actor: Caller):
+        return handlers.last_change(uow(), clock, actor, acct, window)
+
+    @app.post("/customers/{acct}/changes/last/undo/quote", tags=["undo"])
+    def undo_quote(acct: Acct, actor: Caller, body: Annotated[Optional[schemas.UndoRequest], Body()] = None):
+        body = body or schemas.UndoRequest()
+        return handlers.quote_undo(uow(), clock, actor, acct, body.audit_id, window)
+
+    @app.post("/customers/{acct}/changes/last/undo", tags=["undo"])
+    def undo_change(request: Request, acct: Acct, actor: Caller, idempotency_key: IdemKey = None,
+                    body: Annotated[Optional[schemas.UndoRequest], Body()] = None):
+        body = body or schemas.UndoRequest()
+        return write(request, actor, idempotency_key, body.model_dump(mode="json"), 200,
+                     lambda u: handlers.undo_last_change(u, clock, actor, acct, body.audit_id, window))
+
     # -- plans, usage, billing ------------------------------------------------------------------
     @app.get("/customers/{acct}/plan", tags=["plans"])
     def plan_current(acct: Acct, actor: Caller):

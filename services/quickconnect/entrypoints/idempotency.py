@@ -13,7 +13,7 @@ from typing import Callable
 from fastapi.responses import JSONResponse
 
 from ..adapters import orm
-from ..domain.errors import ConcurrentChange, DomainError, IdempotencyKeyReused, InvalidRequest
+from ..domain.errors import Conflict, DomainError, IdempotencyKeyReused, InvalidRequest
 
 
 class MissingIdempotencyKey(DomainError):
@@ -56,8 +56,9 @@ def run_write(uow_factory, clock, caller: str, key: str | None, method: str, pat
     uow.before_commit.append(remember)
     try:
         result = write(uow)
-    except ConcurrentChange:
-        # Lost a race: if it was against the same key, answer as the winner did.
+    except Conflict:
+        # Lost a race (a concurrent change, or a state the winner just made, e.g. "already
+        # undone"): if it was against the same key, answer as the winner did.
         replay = _stored(uow_factory, caller, key, method, path, digest)
         if replay is not None:
             return replay

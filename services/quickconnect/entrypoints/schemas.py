@@ -51,6 +51,10 @@ class CancelServiceRequest(Body):
     expected_version: Optional[Version] = None
 
 
+class UndoRequest(Body):
+    audit_id: Optional[Annotated[int, Field(ge=1, le=2**31)]] = None   # must name the last change
+
+
 class PlanChangeRequest(Body):
     plan: Name
     when: Literal["now", "next_cycle"] = "now"

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from ..domain.conversations import CHANNELS, REVIEW_INTENTS, conversations
 from ..domain.errors import InvalidRequest
+from ..domain.undo import UNDO_PREFIX, is_undo
 from . import views
 from .handlers import Actor, require_staff
 
@@ -52,8 +53,13 @@ def figures(uow, tracker, clock, actor: Actor, start: date | None = None, end: d
     wanted = (channel,) if channel else CHANNELS
     with uow:
         # Changes the assistant made on an account; its handoffs are counted from the conversations.
-        changes = [(row.at.date(), row.action) for row in uow.repo.audit_between(since, until)
+        audited = uow.repo.audit_between(since, until)
+        changes = [(row.at.date(), row.action) for row in audited
                    if row.channel in wanted and not row.action.endswith("_handoff")]
+        # Undos by the type of change undone (a sign of a confusing flow), on every channel (the
+        # online account's too) unless one is asked for.
+        undos = [row.action.removeprefix(UNDO_PREFIX) for row in audited
+                 if is_undo(row.action) and channel in (None, row.channel)]
 
     days = {start + timedelta(days=i): Counter() for i in range((end - start).days + 1)}
     for c in found:
@@ -76,11 +82,12 @@ def figures(uow, tracker, clock, actor: Actor, start: date | None = None, end: d
         "totals": {"conversations": total, "contained": contained, "handed_off": total - contained,
                    "containment_rate": round(contained / total, 3) if total else None,
                    "faq_answers": sum(d["faq_answers"] for d in per_day),
-                   "to_review": len(review), "changes": len(changes)},
+                   "to_review": len(review), "changes": len(changes), "undos": len(undos)},
         "per_day": per_day,
         "handoff_reasons": _ranked(Counter(r for c in found for r in c.handoff_reasons), "reason"),
         "faq_topics": _ranked(Counter(t for c in found for t in c.faq_topics), "topic"),
         "changes": _ranked(Counter(action for _, action in changes), "action"),
+        "undos": _ranked(Counter(undos), "change"),
         "review": review,
     }
 

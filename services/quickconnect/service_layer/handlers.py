@@ -2,8 +2,9 @@
 row and billing entries in one unit of work and commit it (uow.commit(result))."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable
 from functools import lru_cache
 
 from ..adapters import geo
@@ -12,8 +13,10 @@ from ..adapters.passwords import verify_secret
 from ..domain import quotes as q
 from ..domain.catalog import Catalog
 from ..domain.countries import CountryDirectory
-from ..domain.errors import (AlreadySubscribed, ConcurrentChange, Conflict, Forbidden, InvalidRequest,
-                             NotFound, NotSubscribed, Unauthorized, UnknownAccount, UnknownPlan)
+from ..domain import undo
+from ..domain.errors import (AlreadySubscribed, ChangedSince, ConcurrentChange, Conflict, Forbidden,
+                             InvalidRequest, NothingToUndo, NotFound, NotLastChange, NotSubscribed, Unauthorized,
+                             UndoOfUndo, UnknownAccount, UnknownChange, UnknownPlan)
 from ..domain.money import ZERO, Cycle, cycle_for
 from ..domain.recommend import plan_cost, rank_plans
 from ..domain.usage import minutes_in_plan
@@ -97,9 +100,12 @@ def _bill(uow, customer, clock, kind, amount, description, subscription_id=None)
     return row
 
 
-def _audit(uow, clock, actor: Actor, action: str, account_number, before, after) -> None:
-    uow.repo.add(orm.AuditRow(at=clock.now(), actor=actor.subject, role=actor.role, channel=actor.channel,
-                              action=action, account_number=account_number, before=before, after=after))
+def _audit(uow, clock, actor: Actor, action: str, account_number, before, after, reverses_id=None) -> orm.AuditRow:
+    row = orm.AuditRow(at=clock.now(), actor=actor.subject, role=actor.role, channel=actor.channel,
+                       action=action, account_number=account_number, before=before, after=after,
+                       reverses_id=reverses_id)
+    uow.repo.add(row)
+    return row
 
 
 def _cycle(customer, clock) -> Cycle:
@@ -454,6 +460,257 @@ def recommend_plans(uow, clock, actor: Actor, account_number: str | None, countr
                              "saving": views.amount(current_cost - o.monthly_cost) if current else None,
                              "breakdown": o.breakdown, "covers_all": o.covers_all}
                             for o in rank_plans(catalog, chosen, monthly_minutes)]}
+
+
+# -- undo of the last change (docs/services.md "Undo") ------------------------------------------
+
+@dataclass
+class _Undo:
+    """What undoing one change means for the account now, worked out before anything is written."""
+    change: orm.AuditRow
+    now: dict                     # the part of the account the change touched, as it is now
+    restores: dict                # the same part, as the undo puts it back
+    originals: list               # the billing entry rows the change wrote
+    apply: Callable               # puts the rows back as before the change
+    tell: list[str] = field(default_factory=list)
+    reversals: list = field(default_factory=list)
+
+
+def _change_text(uow, catalog, row) -> str:
+    if undo.is_undo(row.action):
+        original = uow.repo.get(orm.AuditRow, row.reverses_id) if row.reverses_id else None
+        return f"Undo of change #{row.reverses_id}" + (f" ({_change_text(uow, catalog, original)})" if original else "")
+    before, after = row.before or {}, row.after or {}
+    if row.action == "change_plan":
+        text = f"Calling plan changed from {catalog.plan(before['plan']).name} to {catalog.plan(after['plan']).name}"
+        return text + ("" if after.get("when") == "now" else f" from {after['effective_date']}")
+    label = f"{after['service']['name']} ({after['tier']['name']})"
+    if row.action == "add_service":
+        return f"{label} added"
+    if row.action == "modify_service":
+        return f"{after['service']['name']} changed from {before['tier']['name']} to {after['tier']['name']}"
+    return f"{label} cancelled"
+
+
+def _change_view(uow, catalog, row, window_hours: float) -> dict:
+    return {"audit_id": row.id, "action": row.action, "at": views.when(row.at), "actor": row.actor,
+            "role": row.role, "channel": row.channel, "description": _change_text(uow, catalog, row),
+            "reverses": row.reverses_id,
+            "undo_until": None if undo.is_undo(row.action) else views.when(undo.deadline(row.at, window_hours))}
+
+
+def _find_change(uow, customer, audit_id: int | None) -> orm.AuditRow:
+    """The account's last change (the one named by audit_id must be it); never an undo."""
+    acct = customer.account_number
+    last = uow.repo.latest_audit(acct, undo.CHANGES)
+    if audit_id is not None:
+        named = uow.repo.get(orm.AuditRow, audit_id)
+        if named is None or named.account_number != acct or named.action not in undo.CHANGES:
+            raise UnknownChange(f"There is no change of a service or plan #{audit_id} on {acct}.")
+        if last is None or named.id != last.id:
+            raise NotLastChange(f"Change #{audit_id} is not the last change on {acct} (the last is #{last.id}): "
+                                "only the last change can be undone. Nothing was changed.")
+    if last is None:
+        raise NothingToUndo(f"There is no change on {acct} to undo.")
+    if undo.is_undo(last.action):
+        raise UndoOfUndo(f"The last change on {acct} (#{last.id}) is itself an undo, and an undo cannot be "
+                         "undone: to go back, make the change again as a new change (with its own quote). "
+                         "Nothing was changed.")
+    return last
+
+
+def _sub_state(view: dict, **changes) -> dict:
+    keys = ("id", "service", "tier", "monthly_price", "status", "started_on", "cancelled_on")
+    return {**{k: view[k] for k in keys}, **changes}
+
+
+def _periods_state(periods: list[dict], today, catalog) -> dict:
+    """{"plan", "since", "scheduled"} from [{"plan", "from", "to"}]: the plan in force today and
+    the change scheduled after it, if any."""
+    current = next((p for p in reversed(periods) if p["from"] <= today.isoformat()
+                    and (p["to"] is None or p["to"] >= today.isoformat())), None)
+    later = next((p for p in periods if p["from"] > today.isoformat()), None)
+    return {"plan": views.plan_ref(catalog.plan(current["plan"])) if current else None,
+            "since": current["from"] if current else None,
+            "scheduled": {"plan": views.plan_ref(catalog.plan(later["plan"])), "from": later["from"]} if later else None}
+
+
+def _subscription_undo(uow, clock, customer, catalog, change) -> _Undo:
+    before, after = change.before, change.after
+    row = uow.repo.get(orm.SubscriptionRow, after["id"])
+    label = f"{after['service']['name']} ({after['tier']['name']})"
+    if row is None or row.customer_id != customer.id:
+        raise ChangedSince(f"{label} is no longer on this account; nothing was changed.")
+    now = views.subscription(row, catalog)
+    changed = ChangedSince(f"{label} has changed since this change (now {now['tier']['name']}, "
+                           f"{now['status'].replace('_', ' ')}); nothing was changed.")
+    today = clock.today()
+    if change.action == "add_service":
+        if row.status not in LIVE or row.tier_code != after["tier"]["code"]:
+            raise changed
+
+        def apply():
+            row.status, row.cancelled_on = "cancelled", today
+        tell = [f"{label}, added {views.when(change.at)[:10]}, is removed today: no cancellation fee."]
+        if row.status == "active":
+            tell.append(f"It went live at {views.when(row.activated_at)}; the undo still cancels it without a "
+                        "fee and refunds everything the add charged.")
+        return _Undo(change, now, _sub_state(now, status="cancelled", cancelled_on=views.when(today)),
+                     [], apply, tell)
+    if change.action == "modify_service":
+        if row.status not in LIVE or row.tier_code != after["tier"]["code"]:
+            raise changed
+
+        def apply():
+            row.tier_code = before["tier"]["code"]
+        restores = _sub_state(now, tier=before["tier"], monthly_price=before["monthly_price"])
+        tell = [f"{after['service']['name']} goes back from {after['tier']['name']} to {before['tier']['name']} "
+                f"(${before['monthly_price']} a month), with its start date {now['started_on']} and so the same "
+                "minimum term."]
+        return _Undo(change, now, restores, [], apply, tell)
+    # cancel_service
+    live = [r for r in uow.repo.subscriptions(customer.id) if r.service_code == row.service_code and r.status in LIVE]
+    if row.status != "cancelled" or views.when(row.cancelled_on) != after["cancelled_on"] or live:
+        raise changed
+
+    def apply():
+        row.status, row.cancelled_on = before["status"], None
+    tell = [f"{label} comes back as it was ({before['status'].replace('_', ' ')}), with its start date "
+            f"{now['started_on']} and so the same minimum term: it is not a new subscription."]
+    return _Undo(change, now, _sub_state(now, status=before["status"], cancelled_on=None), [], apply, tell)
+
+
+def _plan_undo(uow, clock, customer, catalog, change) -> _Undo:
+    today, after = clock.today(), change.after
+    periods = uow.repo.plan_periods(customer.id)
+    open_ended = [p for p in periods if p.valid_to is None]
+    if not (len(open_ended) == 1 and open_ended[0].plan_code == after["plan"]
+            and views.when(open_ended[0].valid_from) == after["effective_date"]):
+        raise ChangedSince(f"The calling plan of {customer.account_number} has changed since this change; "
+                           "nothing was changed.")
+    wanted = change.before["periods"]
+
+    def apply():
+        keep = {(p["plan"], p["from"]): p for p in wanted}
+        for p in periods:
+            kept = keep.pop((p.plan_code, views.when(p.valid_from)), None)
+            if kept is None:
+                uow.repo.delete(p)        # what the change added
+            else:
+                p.valid_to = date.fromisoformat(kept["to"]) if kept["to"] else None
+        for p in keep.values():           # a scheduled change the plan change had replaced
+            uow.repo.add(orm.CustomerPlanRow(customer_id=customer.id, plan_code=p["plan"],
+                                             valid_from=date.fromisoformat(p["from"]),
+                                             valid_to=date.fromisoformat(p["to"]) if p["to"] else None))
+    now = _periods_state([_period(p) for p in periods], today, catalog)
+    restores = _periods_state(wanted, today, catalog)
+    old, new = catalog.plan(change.before["plan"]), catalog.plan(after["plan"])
+    if after.get("when") == "now":
+        tell = [f"Your calling plan goes back from {new.name} to {old.name} (${old.monthly_fee} a month), "
+                f"since {restores['since']} as before."]
+    else:
+        tell = [f"The change to {new.name} scheduled for {after['effective_date']} is dropped: you stay on "
+                f"{old.name} (${old.monthly_fee} a month)."]
+    if restores["scheduled"] and restores["scheduled"] != now["scheduled"]:
+        tell.append(f"The change to {restores['scheduled']['plan']['name']} scheduled for "
+                    f"{restores['scheduled']['from']} is scheduled again.")
+    return _Undo(change, now, restores, [], apply, tell)
+
+
+def _work_out_undo(uow, clock, customer, catalog, change, window_hours: float) -> _Undo:
+    undo.check_window(change.at, clock.now(), window_hours)
+    work = (_plan_undo if change.action == "change_plan" else _subscription_undo)(uow, clock, customer, catalog,
+                                                                                 change)
+    rows = [uow.repo.get(orm.BillingEntryRow, e["id"]) for e in (change.after or {}).get("billing_entries", [])]
+    work.originals = [r for r in rows if r is not None]
+    work.reversals = undo.reversals([undo.Entry(r.id, r.kind, r.amount, r.description) for r in work.originals])
+    return work
+
+
+def _money_lines(reversals, net, cycle) -> list[str]:
+    if not reversals:
+        return ["No money moves: the change wrote no charges or credits."]
+    lines = []
+    for r in reversals:
+        what = undo.WHAT.get(r.reverses.kind, "entry reversed")
+        side = "a charge" if r.amount > 0 else "a credit"
+        lines.append(f"{what[0].upper() + what[1:]} (${abs(r.reverses.amount)}): {side} of ${abs(r.amount)}.")
+    effect = (f"a credit of ${-net}" if net < 0 else f"a charge of ${net}" if net > 0 else "$0.00")
+    lines.append(f"On your bill for the cycle {cycle.start} to {cycle.end} this nets to {effect}; together with "
+                 "the change it cancels out to $0.00.")
+    return lines
+
+
+def _undo_quote(uow, clock, customer, catalog, work: _Undo, window_hours: float) -> dict:
+    cycle = _cycle(customer, clock)
+    net = undo.net(work.reversals)
+    return {"change": _change_view(uow, catalog, work.change, window_hours),
+            "now": work.now, "restores": work.restores,
+            "reversals": [{"kind": r.kind, "amount": views.amount(r.amount), "description": r.description,
+                           "reverses": {"id": r.reverses.id, "kind": r.reverses.kind,
+                                        "amount": views.amount(r.reverses.amount),
+                                        "description": r.reverses.description}} for r in work.reversals],
+            "net_adjustment": views.amount(net),
+            "bill": {"date": views.when(clock.today()), "cycle": views.cycle(cycle)},
+            "tell_customer": [*work.tell, *_money_lines(work.reversals, net, cycle)]}
+
+
+def last_change(uow, clock, actor: Actor, account_number: str, window_hours: float = 24.0) -> dict:
+    """The account's last change and whether it can be undone now (and if not, why not)."""
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        last = uow.repo.latest_audit(account_number, undo.CHANGES)
+        change = _change_view(uow, catalog, last, window_hours) if last else None
+        try:
+            _work_out_undo(uow, clock, customer, catalog, _find_change(uow, customer, None), window_hours)
+        except Conflict as refused:
+            return {"change": change, "undoable": False,
+                    "reason": {"code": refused.code, "message": refused.message}}
+        return {"change": change, "undoable": True, "reason": None}
+
+
+def quote_undo(uow, clock, actor: Actor, account_number: str, audit_id: int | None = None,
+               window_hours: float = 24.0) -> dict:
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        work = _work_out_undo(uow, clock, customer, catalog, _find_change(uow, customer, audit_id), window_hours)
+        return _undo_quote(uow, clock, customer, catalog, work, window_hours)
+
+
+def undo_last_change(uow, clock, actor: Actor, account_number: str, audit_id: int | None = None,
+                     window_hours: float = 24.0) -> dict:
+    """Puts the account back as before its last change and reverses the change's billing entries;
+    audited as undo_<action> pointing at the change's audit entry."""
+    with uow:
+        customer = _account(uow, actor, account_number)
+        catalog = uow.repo.catalog()
+        change = _find_change(uow, customer, audit_id)
+        work = _work_out_undo(uow, clock, customer, catalog, change, window_hours)
+        quote = _undo_quote(uow, clock, customer, catalog, work, window_hours)
+        work.apply()
+        uow.repo.bump_version(customer)    # two simultaneous undos (or an undo and a change) cannot both apply
+        originals = {r.id: r for r in work.originals}
+        entries = [_bill(uow, customer, clock, r.kind, r.amount, r.description,
+                         originals[r.reverses.id].subscription_id) for r in work.reversals]
+        uow.flush()
+        billed = [views.billing_entry(e) for e in entries if e is not None]
+        subscription = plan = None
+        if change.action == "change_plan":
+            period, current = _plan_now(uow, customer, catalog, clock.today())
+            plan = {**views.plan_ref(current), "kind": current.kind, "since": views.when(period.valid_from)}
+            after = _periods_state([_period(p) for p in uow.repo.plan_periods(customer.id)], clock.today(), catalog)
+        else:
+            subscription = views.subscription(uow.repo.get(orm.SubscriptionRow, change.after["id"]), catalog)
+            after = _sub_state(subscription)
+        row = _audit(uow, clock, actor, undo.undo_action(change.action), account_number, work.now,
+                     {**after, "billing_entries": billed, "net_adjustment": quote["net_adjustment"]},
+                     reverses_id=change.id)
+        uow.flush()
+        result = {"undo": {"audit_id": row.id, "action": row.action, "reverses": change.id},
+                  "subscription": subscription, "plan": plan, "quote": quote, "billing_entries": billed}
+        return uow.commit(result)
 
 
 # -- follow-ups, notifications, handoffs, audit ------------------------------------------------

@@ -113,4 +113,4 @@ def handoff_message(row) -> dict:
 def audit(row) -> dict:
     return {"id": row.id, "at": when(row.at), "actor": row.actor, "role": row.role, "channel": row.channel,
             "action": row.action, "account_number": row.account_number, "before": row.before,
-            "after": row.after}
+            "after": row.after, "reverses": row.reverses_id}

@@ -63,6 +63,7 @@
     refresh: () => refresh(),
   };
   const tabs = { services: QCAccountServices(ctx), plan: QCAccountPlan(ctx), usage: QCAccountUsage(ctx) };
+  const lastChange = QCAccountUndo(ctx);
 
   async function loadNotices() {
     const notes = (await call("GET", ctx.path("/notifications"))).slice(0, 5)   // newest first;
@@ -73,7 +74,7 @@
   async function refresh() {
     if (!session) return;
     $("account-error").textContent = "";
-    await Promise.all([loadNotices(), ...TABS.map((t) => tabs[t].load())]).catch(showError);
+    await Promise.all([loadNotices(), lastChange.load(), ...TABS.map((t) => tabs[t].load())]).catch(showError);
   }
 
   function openTab(name) {

@@ -46,6 +46,7 @@
     $("total-faq").textContent = t.faq_answers;
     $("total-changes").textContent = t.changes;
     $("total-review").textContent = t.to_review;
+    $("total-undos").textContent = t.undos;
     const days = s.per_day.map((d) => d.date);
     const series = [
       { name: "contained", values: s.per_day.map((d) => d.contained), className: "qc-col" },
@@ -59,6 +60,8 @@
       "FAQ answers by topic");
     QCCharts.bars($("chart-changes"), s.changes.map((x) => ({ label: pretty(x.action), value: x.count })),
       "Changes by type", "qc-bar-alt");
+    QCCharts.bars($("chart-undos"), s.undos.map((x) => ({ label: pretty(x.change), value: x.count })),
+      "Undos by type of change", "qc-bar-alt");
     QCCharts.bars($("chart-handoffs"), s.handoff_reasons.map((x) => ({ label: pretty(x.reason), value: x.count })),
       "Handoffs by reason", "qc-bar-alt");
     $("review").replaceChildren(...s.review.map((r) => {

@@ -48,8 +48,7 @@
       $("customer-cycle").textContent = customer.cycle.start + " to " + customer.cycle.end;
       $("customer-services").replaceChildren(...services.filter((s) => s.status !== "cancelled").map((s) =>
         row([s.service.name, s.tier.name, "$" + s.monthly_price, s.status.replace("_", " ")])));
-      $("audit").replaceChildren(...audit.slice(-8).reverse().map((a) =>
-        row([a.at.replace("T", " ").slice(0, 16), a.action.replace(/_/g, " "), a.actor + " (" + a.role + ")", a.channel])));
+      $("audit").replaceChildren(...auditRows(audit));
       $("working").textContent = "The assistant acts on " + customer.name + "'s account (" + customer.account_number + ").";
       $("customer").hidden = false;
     } catch (e) {
@@ -57,6 +56,27 @@
     }
   }
 
+
+  // The latest entries; an undo links to the entry it reverses, and that entry says who undid it.
+  function auditRows(audit) {
+    const undoneBy = {};
+    for (const a of audit) if (a.reverses) undoneBy[a.reverses] = a.id;
+    return audit.slice(-8).reverse().map((a) => {
+      const action = el("td", "", a.action.replace(/_/g, " "));
+      const link = (id, text) => {
+        const anchor = el("a", "", text);
+        anchor.href = "#audit-" + id;
+        return anchor;
+      };
+      if (a.reverses) action.append(" (reverses ", link(a.reverses, "#" + a.reverses), ")");
+      if (undoneBy[a.id]) action.append(" (undone by ", link(undoneBy[a.id], "#" + undoneBy[a.id]), ")");
+      const tr = row(["#" + a.id, a.at.replace("T", " ").slice(0, 16)]);
+      tr.id = "audit-" + a.id;
+      if (a.reverses) tr.className = "reversal";
+      tr.append(action, el("td", "", a.actor + " (" + a.role + ")"), el("td", "", a.channel));
+      return tr;
+    });
+  }
 
   async function refreshQueue() {
     try {

@@ -98,6 +98,11 @@ ROUTES = {
         "account write", 200, lambda a, c: (f"/customers/{a}/subscriptions/{_sub(a)[0]}/modify", {"tier": _sub(a)[1]})),
     ("POST", "/customers/{acct}/subscriptions/{service}/cancel"): (
         "account write", 200, lambda a, c: (f"/customers/{a}/subscriptions/{_sub(a)[0]}/cancel", None)),
+    ("GET", "/customers/{acct}/changes/last"): ("account", 200, lambda a, c: (f"/customers/{a}/changes/last", None)),
+    ("POST", "/customers/{acct}/changes/last/undo/quote"): (
+        "account", 200, lambda a, c: (f"/customers/{a}/changes/last/undo/quote", None)),
+    ("POST", "/customers/{acct}/changes/last/undo"): (
+        "account write", 200, lambda a, c: (f"/customers/{a}/changes/last/undo", {"audit_id": c["change"].get(a)})),
     ("GET", "/customers/{acct}/plan"): ("account", 200, lambda a, c: (f"/customers/{a}/plan", None)),
     ("GET", "/customers/{acct}/usage"): ("account", 200, lambda a, c: (f"/customers/{a}/usage?cycles=2", None)),
     ("GET", "/customers/{acct}/billing"): ("account", 200, lambda a, c: (f"/customers/{a}/billing", None)),
@@ -150,9 +155,15 @@ def _snapshot(services) -> dict:
 
 
 def _prepare(client, services) -> dict:
-    """Handoffs for both accounts (Ana has taken Maria's); QC-1003 and agent-ben are deleted
-    after their tokens were issued."""
-    ids = {}
+    """Handoffs for both accounts (Ana has taken Maria's), a change to undo on each (a plan change
+    at the next cycle); QC-1003 and agent-ben are deleted after their tokens were issued."""
+    ids, changes = {}, {}
+    for acct in (OWN, OTHER):
+        r = client.post(f"/customers/{acct}/plan/change", headers={**bearer(acct), **key()},
+                        json={"plan": "americas_saver", "when": "next_cycle"})
+        assert r.status_code == 200, r.text
+    for entry in client.get("/audit", headers=bearer("agent-ana", "agent")).json():
+        changes[entry["account_number"]] = entry["id"]
     for acct in (OWN, OTHER):
         r = client.post("/handoffs", headers={**bearer(acct), **key()},
                         json={"conversation_id": f"conv-{acct}", "reason": "wants a person", "summary": "s"})
@@ -168,7 +179,7 @@ def _prepare(client, services) -> dict:
                 conn.execute(delete(table).where(table.c.customer_id == gone))
         conn.execute(delete(customers).where(customers.c.id == gone))
         conn.execute(delete(orm.AgentRow.__table__).where(orm.AgentRow.__table__.c.agent_id == "agent-ben"))
-    return {"handoff": ids[OWN]}
+    return {"handoff": ids[OWN], "change": changes}
 
 
 def test_every_endpoint_has_a_case(services):

@@ -69,7 +69,7 @@ def test_a_supervisor_sees_conversations_containment_faqs_handoffs_changes_and_f
     assert (body["from"], body["to"], body["channel"], body["tracker_store"]) == (
         "2026-11-01", "2026-11-30", "all", "ok")
     assert body["totals"] == {"conversations": 4, "contained": 3, "handed_off": 1, "containment_rate": 0.75,
-                              "faq_answers": 3, "to_review": 2, "changes": 2}
+                              "faq_answers": 3, "to_review": 2, "changes": 2, "undos": 0}
     days = {d["date"]: d for d in body["per_day"]}
     assert len(days) == 30
     assert days["2026-11-20"] == {"date": "2026-11-20", "conversations": 2, "contained": 1, "handed_off": 1,

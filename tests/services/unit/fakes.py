@@ -90,6 +90,10 @@ class FakeRepository:
     def audit(self, account_number=None):
         return self._of(orm.AuditRow, **({"account_number": account_number} if account_number else {}))
 
+    def latest_audit(self, account_number, actions):
+        rows = [r for r in self._of(orm.AuditRow, account_number=account_number) if r.action in actions]
+        return max(rows, key=lambda r: r.id) if rows else None
+
     def audit_between(self, since, until):
         return [r for r in self._of(orm.AuditRow) if since <= r.at < until]
 
