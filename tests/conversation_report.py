@@ -7,6 +7,7 @@ reached their final state and how many replies were a fallback, and writes both 
 var/test-results/conversations.json.
 """
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from tests.conversations.conftest import TRANSCRIPTS
+    # the suite's conftest, under whatever module name pytest imported it
+    suite = [m for m in list(sys.modules.values())
+             if str(getattr(m, "__file__", "")).endswith("conversations/conftest.py") and hasattr(m, "TRANSCRIPTS")]
+    TRANSCRIPTS = suite[0].TRANSCRIPTS if suite else []
     stats = terminalreporter.stats
     passed = len(stats.get("passed", []))
     failed = len(stats.get("failed", [])) + len(stats.get("xfailed", [])) + len(stats.get("error", []))
