@@ -263,10 +263,11 @@ class Stack:
         self.actions_urls = [f"http://127.0.0.1:{p}" for p in ports]
         return ports
 
-    def sqlite_endpoints(self, action_url: Optional[str]) -> Path:
+    def sqlite_endpoints(self, action_url: Optional[str],
+                         tracker_type: str = "bot.tracker_store.SecretFreeSQLTrackerStore") -> Path:
         endpoints = self.workdir / "endpoints.yml"
         text = f"action_endpoint:\n  url: {action_url}\n" if action_url else ""
-        endpoints.write_text(text + f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n"
+        endpoints.write_text(text + f"tracker_store:\n  type: {tracker_type}\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n"
                                     "lock_store:\n  type: in_memory\n")
         return endpoints
 
