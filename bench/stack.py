@@ -173,13 +173,16 @@ class Stack:
         return f"{driver}://postgres@127.0.0.1:{self.pg_port}/{db}"
 
     def pg_query(self, db: str, sql: str, params: tuple = ()) -> list:
-        """Rows of one query, read with the bot venv's psycopg2 (Rasa's PostgreSQL driver)."""
+        """Rows of one query, run with the bot venv's psycopg2 (Rasa's PostgreSQL driver) and
+        committed (a test may write a row: end such a query with RETURNING)."""
         import psycopg2
         conn = psycopg2.connect(host="127.0.0.1", port=self.pg_port, user="postgres", dbname=db)
         try:
             with conn.cursor() as cur:
                 cur.execute(sql, params)
-                return cur.fetchall()
+                rows = cur.fetchall()
+            conn.commit()
+            return rows
         finally:
             conn.close()
 
