@@ -20,7 +20,7 @@ _NOT_A_SECRET = {"not", "no", "wrong", "incorrect", "invalid", "expired", "locke
                  "missing", "correct", "right", "working", "the", "a", "an", "my", "your", "too", "still", "required",
                  "needed", "reset", "changed", "same", "different", "what", "this", "that", "it", "gone", "broken",
                  "stolen", "ok", "okay", "fine", "safe", "secure", "for", "in", "on", "and", "or", "so", "very",
-                 "being", "now", "just", "asked"}
+                 "being", "now", "just", "asked", "which", "where"}
 
 # "pin is 4821", "password: hunter2", "passcode = x1": a separator, then the secret (any word).
 _AFTER_SEPARATOR = re.compile(rf"(?i)\b({_CUE})(\s*(?:[:=#]|\b(?:is|was|'s)\b)\s*)([^\s,;!?]+)")
@@ -71,7 +71,7 @@ def mask(text: str) -> Tuple[str, List[str]]:
         return m.group(1) + m.group(2) + MASK + ("." if secret.endswith(".") and len(secret) > 1 else "")
 
     def before(m: re.Match) -> str:
-        if not _is_secret(m.group(1)) or m.group(1).lower() in ("what", "which", "where", "it", "that", "this"):
+        if not _is_secret(m.group(1)):
             return m.group(0)
         found.append("pin")
         return MASK + m.group(2)
