@@ -170,7 +170,7 @@ def measure(stack: Stack, urls: List[str], tokens: List[Optional[str]], warm_tok
 def bench_baseline(args) -> Dict:
     model = train_baseline()
     with Stack(Path(tempfile.mkdtemp(prefix="qc-bench-baseline-"))) as stack:
-        stack.rasa_servers(1, stack.sqlite_endpoints(None), model=model, channel="rest")
+        stack.rasa_servers(1, stack.sqlite_endpoints(None, tracker_type="SQL"), model=model, channel="rest")
         pid = stack.pids()["rasa1"] if args.profile == "baseline" else None
         return measure(stack, stack.rasa_urls, [None] * args.conversations, [None], args, False, "baseline", "rest",
                        pid)

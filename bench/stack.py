@@ -173,13 +173,16 @@ class Stack:
         return f"{driver}://postgres@127.0.0.1:{self.pg_port}/{db}"
 
     def pg_query(self, db: str, sql: str, params: tuple = ()) -> list:
-        """Rows of one query, read with the bot venv's psycopg2 (Rasa's PostgreSQL driver)."""
+        """Rows of one query, run with the bot venv's psycopg2 (Rasa's PostgreSQL driver) and
+        committed (a test may write a row: end such a query with RETURNING)."""
         import psycopg2
         conn = psycopg2.connect(host="127.0.0.1", port=self.pg_port, user="postgres", dbname=db)
         try:
             with conn.cursor() as cur:
                 cur.execute(sql, params)
-                return cur.fetchall()
+                rows = cur.fetchall()
+            conn.commit()
+            return rows
         finally:
             conn.close()
 
@@ -263,10 +266,11 @@ class Stack:
         self.actions_urls = [f"http://127.0.0.1:{p}" for p in ports]
         return ports
 
-    def sqlite_endpoints(self, action_url: Optional[str]) -> Path:
+    def sqlite_endpoints(self, action_url: Optional[str],
+                         tracker_type: str = "bot.tracker_store.SecretFreeSQLTrackerStore") -> Path:
         endpoints = self.workdir / "endpoints.yml"
         text = f"action_endpoint:\n  url: {action_url}\n" if action_url else ""
-        endpoints.write_text(text + f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n"
+        endpoints.write_text(text + f"tracker_store:\n  type: {tracker_type}\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n"
                                     "lock_store:\n  type: in_memory\n")
         return endpoints
 

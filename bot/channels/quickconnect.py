@@ -7,7 +7,12 @@ GET  /webhooks/quickconnect/history?sender=...   (same header) — the conversat
 Identity comes only from the token, verified here (signature, expiry, role): a forged or expired
 token is refused with a clear message before anything reaches the assistant, and whatever the
 message text or client metadata claims is ignored. The verified token is passed on in the
-message metadata for the actions, which call the services on the user's behalf with it.
+message metadata for the actions, which call the services on the user's behalf with it; the
+tracker store (bot/tracker_store.py) leaves it out of everything it stores, so it lives only as long
+as the message is being handled. Who is signed in is kept as `signed_in` (role and subject), which
+is what decides who owns a conversation's history.
+PINs, passwords and card numbers that people type are masked here (bot/typed_secrets.py), before
+Rasa parses, stores or logs the message, and the reply starts with a word on why.
 Also here: a maximum message size and a per-conversation and per-address rate limit.
 """
 import logging
@@ -22,7 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_masking
+from bot import log_masking, typed_secrets
 from bot.secrets import DEV_JWT_SECRET, jwt_secret as configured_secret
 
 logger = logging.getLogger(__name__)
@@ -35,6 +40,8 @@ ACCOUNT = re.compile(r"^QC-\d{4,10}$")
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side and I couldn't finish that. Nothing was "
                         "changed unless I confirmed it above. Please try again in a moment, or call "
                         "1-800-123-4567 to reach a person.")
+NEVER_NEEDED = ("I've hidden what looked like a PIN, password or card number in your message. I never need them, "
+                "and nobody from QuickConnect will ask you for them in the chat: please don't share them here.")
 
 
 def error(status: int, code: str, message: str) -> HTTPResponse:
@@ -111,9 +118,15 @@ def history_from_events(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 def conversation_owner(events: List[Dict[str, Any]], secret: str) -> Optional[str]:
-    """Who last spoke in this conversation while signed in (role:subject), if anyone."""
+    """Who last spoke in this conversation while signed in (role:subject), if anyone. The channel
+    records that as `signed_in` in each message's metadata; only metadata the channel wrote is
+    ever stored, so it needs no token. A token is still read from conversations stored before
+    tokens were left out, until bot/scrub_tracker_store.py has run over them."""
     for event in reversed(events):
-        token = (event.get("metadata") or {}).get("token") if event.get("event") == "user" else None
+        metadata = (event.get("metadata") or {}) if event.get("event") == "user" else {}
+        signed_in, token = metadata.get("signed_in"), metadata.get("token")
+        if isinstance(signed_in, dict) and signed_in.get("role") and signed_in.get("subject"):
+            return f"{signed_in['role']}:{signed_in['subject']}"
         if token:
             try:
                 who = verify_token(token, secret, verify_expiry=False)
@@ -151,13 +164,15 @@ class QuickConnectInput(InputChannel):
         """Only what this channel vouches for; nothing the client sent as metadata."""
         metadata: Dict[str, Any] = {}
         if who:
-            metadata["token"] = who.token
+            metadata["token"] = who.token          # for the actions, this message only: never stored
+            metadata["signed_in"] = {"role": who.role, "subject": who.subject}
             account = body.get("account")
             if who.role == "agent" and isinstance(account, str) and ACCOUNT.match(account):
                 metadata["working_account"] = account   # the customer the agent has open in the portal
         display = body.get("display")
         if isinstance(display, str) and 0 < len(display) <= 200:
-            metadata["display_text"] = display           # a button's title, shown instead of its payload
+            # a button's title, shown instead of its payload (the client sends it: masked like the text)
+            metadata["display_text"] = typed_secrets.mask(display)[0]
         return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -193,6 +208,7 @@ class QuickConnectInput(InputChannel):
                 return error(401, refused.code, refused.message)
             # Control characters other than newlines and tabs carry no meaning in a chat message.
             clean = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+            clean, secrets_found = typed_secrets.mask(clean)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(clean or "?", collector, sender, input_channel=self.name(),
@@ -200,7 +216,10 @@ class QuickConnectInput(InputChannel):
             except Exception:  # logged here; the user still gets an answer, never a bare 500
                 logger.exception("handling a message of conversation %s failed", sender[:8])
             # Rasa swallows a failed custom action (the action server down, say) and answers nothing.
-            return response.json(collector.messages or [{"recipient_id": sender, "text": SOMETHING_WENT_WRONG}])
+            replies = collector.messages or [{"recipient_id": sender, "text": SOMETHING_WENT_WRONG}]
+            if secrets_found:   # said here, not in the dialogue: whatever the message was about, this comes first
+                replies = [{"recipient_id": sender, "text": NEVER_NEEDED}, *replies]
+            return response.json(replies)
 
         @webhook.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:

@@ -5,6 +5,8 @@ services on PostgreSQL: the deployment of README "Scaling out", on loopback.
 Conversations run at the same time; each one's messages go in turn to Rasa 1, nginx, Rasa 2,
 nginx, ... Checks: every message gets its reply, the tracker in PostgreSQL holds each conversation's
 messages and replies in the order they were exchanged, and every change is applied exactly once.
+Last, no secret at rest: no token, typed PIN or card number in any table of either PostgreSQL
+database or in any log, and the migration scrubs a conversation stored the old way.
 
 PostgreSQL, Redis and nginx come from Debian's packages (installed with apt-get when missing and
 running as root). Without them the test is skipped, unless QC_REQUIRE_SCALEOUT=1 (CI), where it fails.
@@ -13,6 +15,8 @@ import asyncio
 import json
 import os
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import uuid
@@ -24,8 +28,11 @@ import aiohttp
 import pytest
 
 from bench.conversations import CHANGES, SCRIPT, account, post_args, run_load
-from bench.stack import AGENT, ENDPOINTS_POSTGRES, MODEL, Stack, Unavailable, ensure_debian_packages, free_port
+import requests
+
+from bench.stack import AGENT, ENDPOINTS_POSTGRES, MODEL, ROOT, Stack, Unavailable, ensure_debian_packages, free_port
 from bot.lock_store import AtomicRedisLockStore
+from tests.reliability.secrets_scan import NEVER_NEEDED, findings, patterns
 
 CONVERSATIONS = 6
 PIN = "0000"
@@ -183,3 +190,61 @@ def test_lock_tickets_taken_at_once_by_many_servers_are_all_different(cluster):
     with ThreadPoolExecutor(len(stores)) as pool:
         list(pool.map(lambda t: stores[t % len(stores)].cleanup(conversation, t), tickets))
     assert stores[0].get_lock(conversation) is None                  # the last one out deleted it
+
+
+def every_value(stack: Stack, db: str) -> dict:
+    """{"<db>: <table>": [every value as text]} for every table of a PostgreSQL database."""
+    tables = [t for (t,) in stack.pg_query(db, "select table_name from information_schema.tables "
+                                               "where table_schema = 'public' and table_type = 'BASE TABLE'")]
+    return {f"{db}: {t}": [str(v) for row in stack.pg_query(db, f'select * from "{t}"') for v in row if v is not None]
+            for t in tables}
+
+
+def scrub(stack: Stack) -> str:
+    run = subprocess.run([sys.executable, "-m", "bot.scrub_tracker_store", "--url",
+                          stack.pg_url("rasa_tracker", driver="postgresql")],
+                         cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
+def test_no_token_or_typed_secret_in_postgresql_or_the_logs_and_the_migration_scrubs_old_rows(cluster):
+    pin, agent_pin, cards = "8264", "5173", ["4539 1488 0343 6467", "5425-2334-3010-9903"]
+    customer, agent = cluster.token(account_number=account(1), pin=PIN), cluster.token(**AGENT)
+    sender = f"scaleout-secrets-{uuid.uuid4().hex[:12]}"
+
+    def say(url, text, token, **extra):
+        resp = requests.post(f"{url}/webhooks/quickconnect/webhook", headers={"Authorization": f"Bearer {token}"},
+                             json={"sender": sender if token == customer else sender + "-agent", "message": text,
+                                   **extra}, timeout=300)
+        assert resp.status_code == 200
+        return "\n".join(m.get("text") or "" for m in resp.json())
+
+    # One conversation across both servers: secrets, a form left, and a question only the token answers.
+    assert NEVER_NEEDED in say(cluster.rasa_urls[0], f"my pin is {pin}", customer)
+    assert "Which service would you like to cancel" in say(cluster.rasa_urls[1], "i need to cancel one of my add ons", customer)
+    assert NEVER_NEEDED in say(cluster.nginx_url, f"my card is {cards[0]}", customer)
+    assert "Nothing was changed" in say(cluster.rasa_urls[0], "stop", customer)
+    assert "Hotspot Boost" in say(cluster.rasa_urls[1], "what services do i have", customer)
+    assert NEVER_NEEDED in say(cluster.rasa_urls[0], f"the customer says their pin is {agent_pin}, card {cards[1]}",
+                               agent, account=account(2))
+    history = requests.get(f"{cluster.rasa_urls[1]}/webhooks/quickconnect/history", params={"sender": sender},
+                           headers={"Authorization": f"Bearer {customer}"}, timeout=60)
+    assert history.status_code == 200 and "my pin is ****" in history.text   # the owner, after a reload
+
+    # A conversation stored before the change (token in the metadata, the PIN in the text), then scrubbed.
+    old = dict(json.loads(cluster.pg_query("rasa_tracker", "select data from events where sender_id = %s and "
+                                                          "type_name = 'user' order by id limit 1", (sender,))[0][0]))
+    old.update(text=f"my pin is {pin}", metadata={"token": customer})
+    cluster.pg_query("rasa_tracker", "insert into events (sender_id, type_name, timestamp, data) "
+                                     "values (%s, 'user', %s, %s) returning id", (sender + "-old", old["timestamp"], json.dumps(old)))
+    first = scrub(cluster)
+    assert "credentials removed: 1" in first and "PINs and passwords masked: 1" in first, first
+    assert first.startswith("changed 1 of") and scrub(cluster).startswith("changed 0 of")
+
+    places = {**every_value(cluster, "rasa_tracker"), **every_value(cluster, "quickconnect")}
+    for log in cluster.workdir.glob("*.log"):
+        places[f"log: {log.name}"] = log.read_text(errors="replace").splitlines()
+    assert any("my pin is ****" in v for v in places["rasa_tracker: events"])   # not a vacuous scan
+    found = findings(places, patterns([pin, agent_pin], [], cards, [customer, agent]))
+    assert not found, found

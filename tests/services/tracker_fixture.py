@@ -51,10 +51,13 @@ class TrackerDb:
         self._add(sender, "session_started", at, {})
         self._add(sender, "action", at, {"name": "action_listen"}, action="action_listen")
 
-    def user(self, sender, at, text, intent, confidence=0.95, faq=None, bearer=None, ranking=()):
-        metadata = {"token": bearer, "model_id": "m1"} if bearer else {"model_id": "m1"}
+    def user(self, sender, at, text, intent, confidence=0.95, faq=None, bearer=None, ranking=(), signed_in=None):
+        # bearer: a token in the metadata, as Rasa stored it before bot/tracker_store.py;
+        # signed_in: (role, subject), what the chat channel records now instead.
+        who = {"token": bearer} if bearer else {"signed_in": {"role": signed_in[0], "subject": signed_in[1]}} if signed_in else {}
+        metadata = {**who, "model_id": "m1"}
         parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text,
-                 "message_id": "x", "metadata": {"token": bearer} if bearer else {},
+                 "message_id": "x", "metadata": who,
                  "intent_ranking": [{"name": intent, "confidence": confidence}]
                  + [{"name": n, "confidence": c} for n, c in ranking],
                  "response_selector": {"all_retrieval_intents": ["faq"], "faq": {

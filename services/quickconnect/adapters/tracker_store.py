@@ -4,7 +4,9 @@ support dashboard. The services never write there and keep no copy: SQLite is op
 (mode=ro, so a missing file is not created either), PostgreSQL in read-only transactions.
 
 Rasa's event JSON is understood here and nowhere else: callers get the domain's TrackedEvent.
-Tokens in the events' metadata never leave this module; only the role they name does.
+The role of whoever spoke comes from `metadata.signed_in` (the chat channel writes it; no token
+is stored any more); conversations stored before that carry a token, of which only the role it
+names is read, and it never leaves this module.
 """
 from __future__ import annotations
 
@@ -42,15 +44,19 @@ def make_readonly_engine(url: str, timeout: float = 3.0) -> Engine:
                                        "options": "-c default_transaction_read_only=on"})
 
 
-def _role(token) -> str:
-    # The channel verified this token before Rasa stored it; here it only labels the
-    # conversation (customer chat or agent widget) and grants nothing, so the claims are read
-    # without the secret (a rotated secret must not relabel old conversations).
-    if not isinstance(token, str):
-        return "anonymous"
-    try:
-        role = jwt.decode(token, options={"verify_signature": False}).get("role")
-    except jwt.PyJWTError:
+def _role(metadata: dict) -> str:
+    # It only labels the conversation (customer chat or agent widget) and grants nothing.
+    signed_in, token = metadata.get("signed_in"), metadata.get("token")
+    if isinstance(signed_in, dict):
+        role = signed_in.get("role")
+    elif isinstance(token, str):
+        # Stored before tokens were left out: the channel verified it before Rasa stored it, so
+        # the claims are read without the secret (a rotated secret must not relabel old conversations).
+        try:
+            role = jwt.decode(token, options={"verify_signature": False}).get("role")
+        except jwt.PyJWTError:
+            return "anonymous"
+    else:
         return "anonymous"
     return role if role in ("customer", "agent") else "anonymous"
 
@@ -62,7 +68,7 @@ def _user_event(sender_id: str, at: datetime, data: dict) -> TrackedEvent:
     key = selected.get("intent_response_key") or intent.get("full_retrieval_intent_name") or ""
     ranking = tuple((r.get("name"), r.get("confidence")) for r in parse.get("intent_ranking") or []
                     if isinstance(r, dict) and r.get("name"))
-    return TrackedEvent(sender_id, at, "user", role=_role((data.get("metadata") or {}).get("token")),
+    return TrackedEvent(sender_id, at, "user", role=_role(data.get("metadata") or {}),
                         intent=intent.get("name"), confidence=intent.get("confidence"),
                         faq_topic=key.split("/", 1)[1] if intent.get("name") == "faq" and "/" in key else None,
                         text=str(data.get("text") or ""), ranking=ranking)

@@ -13,12 +13,15 @@ from typing import Dict, List
 
 import pytest
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES_BIN = ROOT / ".venv" / "services" / "bin" / "qc-services"
 RASA_BIN = Path(sys.executable).with_name("rasa")
 MODEL = ROOT / "models" / "quickconnect.tar.gz"
 TODAY = "2026-11-21"  # pinned so pro-rated amounts are exact
+# The tracker store the project configures (endpoints.yml), on a file of the test's own.
+TRACKER_STORE_TYPE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 
 
 def free_port() -> int:
@@ -83,7 +86,7 @@ class Stack:
                    f"http://127.0.0.1:{self.actions_port}/health", 120)
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-                             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n")
+                             f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n")
         # The project's channel settings, but one loopback address sends every test's messages.
         credentials = self.workdir / "credentials.yml"
         credentials.write_text((ROOT / "credentials.yml").read_text().replace(

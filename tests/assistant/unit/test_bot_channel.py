@@ -73,3 +73,21 @@ def test_production_refuses_a_missing_default_or_short_secret(monkeypatch):
     monkeypatch.delenv("QC_ENV")
     monkeypatch.delenv("QC_JWT_SECRET")
     assert jwt_secret() == "quickconnect-dev-secret-change-me"   # a laptop works without setup
+
+
+def test_the_owner_comes_from_who_was_signed_in_without_any_token():
+    # What the tracker store keeps of a message now: who was signed in, never the token.
+    events = [{"event": "user", "text": "hi", "metadata": {"signed_in": {"role": "customer", "subject": "QC-1001"}}},
+              {"event": "user", "text": "hi", "metadata": {}},
+              {"event": "user", "text": "x", "metadata": {"signed_in": "customer:QC-1002"}}]   # not the channel's shape
+    assert conversation_owner(events, SECRET) == "customer:QC-1001"
+
+
+def test_the_metadata_holds_the_token_for_the_actions_and_who_is_signed_in_for_the_store():
+    from bot.channels.quickconnect import QuickConnectInput
+    channel = QuickConnectInput(jwt_secret=SECRET)
+    who = verify_token(token(role="agent", sub="agent-ana"), SECRET)
+    md = channel.metadata(who, {"account": "QC-1002", "display": "my pin is 4821", "metadata": {"token": "x"}})
+    assert md == {"token": who.token, "signed_in": {"role": "agent", "subject": "agent-ana"},
+                  "working_account": "QC-1002", "display_text": "my pin is ****"}
+    assert channel.metadata(None, {}) == {}

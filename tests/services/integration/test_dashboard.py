@@ -36,9 +36,10 @@ def tracker(tmp_path):
     db.user(visitor, "2026-11-20T10:02:00", "i want a person", "human_handoff")
     db.action(visitor, "2026-11-20T10:02:01", "action_human_handoff")
     db.session(ana, "2026-11-21T11:00:00")
+    # Ana's conversation as stored now (who was signed in, no token); Maria's as stored before.
     db.user(ana, "2026-11-21T11:00:05", "when does the billing cycle start", "faq", faq="billing_cycle",
-            bearer=ANA_TOKEN)
-    db.user(ana, "2026-11-21T11:01:00", "QC-1002 wants to cancel", "cancel_service", bearer=ANA_TOKEN)
+            signed_in=("agent", "agent-ana"))
+    db.user(ana, "2026-11-21T11:01:00", "QC-1002 wants to cancel", "cancel_service", signed_in=("agent", "agent-ana"))
     db.session(maria, "2026-11-21T15:00:00")       # Maria again, after the session expired
     db.user(maria, "2026-11-21T15:00:05", "when will it be live", "faq", faq="activation_time", bearer=MARIA_TOKEN)
     db.session(old, "2026-10-01T08:00:00")          # before the range
