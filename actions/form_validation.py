@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.api.services import ServicesRejected, ServicesUnavailable
 from actions.identity import client_for, identity
 from actions.replies import services_down
+from actions.requests_queue import opening_queued_request
 from actions.offload import in_thread
 
 MAX_FAILED_ATTEMPTS = 2  # after this many unusable answers in a row, list the options
@@ -33,10 +34,14 @@ class AccountFormValidation(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: Dict) -> List[Text]:
-        # "no" / "stop" anywhere in the form sets confirm to false: nothing more to ask.
-        if tracker.get_slot("confirm") is False:
+        # "no" / "stop" anywhere in the form sets confirm to false: nothing more to ask. (Not the
+        # "no" to the request before, when the next request of the same message opens its form.)
+        if tracker.get_slot("confirm") is False and not opening_queued_request(tracker):
             return []
         return domain_slots
+
+    def extract_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        return {"confirm": None} if opening_queued_request(tracker) else {}
 
     def validate_account_number(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: Dict) -> Dict[Text, Any]:

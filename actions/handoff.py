@@ -49,4 +49,5 @@ class ActionHumanHandoff(Action):
                                       "You can also call 1-800-123-4567 or email support@quickconnect.com.",
                                  # the web chat watches this handoff and shows when a person joins
                                  json_message={"handoff": {"id": ticket.get("id"), "status": ticket.get("status")}})
-        return [SlotSet("pending_requests", None)]  # a person takes over the rest of the message's requests
+        # a person takes over the rest of the message's requests
+        return [SlotSet("pending_requests", None), SlotSet("request_started", None)]

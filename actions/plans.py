@@ -17,7 +17,7 @@ from actions.formatting import bullet, cycle_text, day, money, named, net_line, 
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
-from actions.requests_queue import next_request
+from actions.requests_queue import next_request, opening_queued_request, started_value
 from actions.offload import in_thread
 
 NOW_WORDS = re.compile(r"\b(now|today|immediately|right away|asap|straight away|at once)\b", re.I)
@@ -33,6 +33,8 @@ class ValidateChangePlanForm(AccountFormValidation):
         return "validate_change_plan_form"
 
     def extract_plan(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if opening_queued_request(tracker):
+            return {"plan": started_value(tracker, "plan")}
         if "plan" in tracker.slots_to_validate():
             return {}
         text = free_text(tracker, "plan") or accepted_suggestion(tracker, "plan")
@@ -50,6 +52,8 @@ class ValidateChangePlanForm(AccountFormValidation):
         return self.validate_plan(plan, dispatcher, tracker, domain) if plan else {}
 
     def extract_change_when(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if opening_queued_request(tracker):
+            return {"change_when": started_value(tracker, "change_when")}
         text = tracker.latest_message.get("text") or ""
         if tracker.get_slot("requested_slot") not in (None, "change_when", "confirm", "plan") and not tracker.get_slot("plan"):
             return {}
@@ -60,6 +64,8 @@ class ValidateChangePlanForm(AccountFormValidation):
         return {}
 
     def validate_plan(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if value is None:
+            return {"plan": None}
         client = client_for(tracker)
         try:
             plans = catalog.plans(client)
@@ -88,6 +94,8 @@ class ValidateChangePlanForm(AccountFormValidation):
         return slots
 
     def validate_change_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if value is None:
+            return {"change_when": None}
         plan = tracker.get_slot("plan")
         if not plan:
             return {"change_when": value}
@@ -128,7 +136,8 @@ class ActionSubmitChangePlan(Action):
         return "action_submit_change_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        reset = [SlotSet(s, None) for s in ("plan", "change_when", "confirm", "quote", "did_you_mean")] + [SlotSet("failed_attempts", 0)]
+        reset = [SlotSet(s, None) for s in ("plan", "change_when", "confirm", "quote", "did_you_mean", "request_started")] + \
+            [SlotSet("failed_attempts", 0)]
         # with another request of the same message waiting, it comes before the follow-up offer
         events = self.submit(dispatcher, tracker, offer_follow_up=not tracker.get_slot("pending_requests"))
         return reset + events + next_request(tracker, dispatcher)

@@ -41,19 +41,19 @@ def split_requests(intent: str, text: str, entities: List[Dict]) -> List[Dict[st
             return []
         # "cancel hotspot boost and caller id": the same request for each service
         return [{"intent": intents[0], "service": value} for value in dict.fromkeys(e["value"] for e in services)]
-    requests: List[Dict[str, Any]] = [{"intent": i} for i in intents]
-    # The first request keeps entities up to the first one the next request needs that it has already.
-    part = 0
+    requests: List[Dict[str, Any]] = [{"intent": i, "_at": len(text)} for i in intents]
     for entity in ordered:
         kind = entity["entity"]
-        wanted = SLOTS_OF[requests[part]["intent"]]
-        if part + 1 < len(requests) and (kind not in wanted or kind in requests[part]):
-            if kind in SLOTS_OF[requests[part + 1]["intent"]]:
-                part += 1
-        if kind in SLOTS_OF[requests[part]["intent"]] and kind not in requests[part]:
-            requests[part][kind] = entity["value"]
-    cut = _cut_between(text, ordered, requests)
-    for request, piece in zip(requests, cut):
+        # the first request still missing this kind takes it; a tier goes with the service before it
+        wanting = [r for r in requests if kind in SLOTS_OF[r["intent"]] and kind not in r
+                   and (kind != "tier" or "service" in r)]
+        if wanting:
+            wanting[0][kind] = entity["value"]
+            wanting[0]["_at"] = min(wanting[0]["_at"], entity["start"])
+    # in the order the message said them (the multi-intent's label may list them the other way)
+    requests.sort(key=lambda r: r.pop("_at"))
+    pieces = _cut_between(text, ordered, requests)
+    for request, piece in zip(requests, pieces):
         if request["intent"] == "change_plan" and NEXT_CYCLE.search(piece):
             request["change_when"] = "next_cycle"
     return requests
@@ -70,9 +70,24 @@ def _cut_between(text: str, ordered: List[Dict], requests: List[Dict]) -> List[s
 
 
 def start(request: Dict[str, Any], pending: List[Dict[str, Any]]) -> List[EventType]:
-    """The events that open the form of `request` with what was said, keeping `pending` for later."""
+    """The events that open the form of `request` with what was said, keeping `pending` for later.
+    `request_started` tells the form's validation what this request said: Rasa fills the form's
+    slots again from the message when it activates the form, and the message named every request."""
     slots = [SlotSet(k, v) for k, v in request.items() if k != "intent"]
-    return [SlotSet("pending_requests", pending or None), *slots, FollowupAction(FORMS[request["intent"]])]
+    return [SlotSet("pending_requests", pending or None), SlotSet("request_started", request), *slots,
+            FollowupAction(FORMS[request["intent"]])]
+
+
+def started_value(tracker: Tracker, slot: str) -> Any:
+    """On the turn a queued request's form opens: what that request said for `slot` (None: nothing)."""
+    request = tracker.get_slot("request_started") or {}
+    if not request or tracker.get_slot("requested_slot") is not None:
+        return None
+    return request.get(slot)
+
+
+def opening_queued_request(tracker: Tracker) -> bool:
+    return bool(tracker.get_slot("request_started")) and tracker.get_slot("requested_slot") is None
 
 
 def next_request(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:

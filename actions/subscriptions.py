@@ -14,11 +14,11 @@ from actions.formatting import bullet, day, money, moment, named, net_line, poin
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
-from actions.requests_queue import first_of_several, next_request
+from actions.requests_queue import first_of_several, next_request, opening_queued_request, started_value
 from actions.offload import in_thread
 
 ACTIVE = ("active", "pending_activation")
-FORM_SLOTS = ("service", "tier", "confirm", "quote", "failed_attempts", "did_you_mean")
+FORM_SLOTS = ("service", "tier", "confirm", "quote", "failed_attempts", "did_you_mean", "request_started")
 
 
 def current_subscriptions(tracker: Tracker) -> List[Dict]:
@@ -35,6 +35,8 @@ class _ServiceFormValidation(AccountFormValidation):
     operation = "add"  # "add", "modify" or "cancel"
 
     def extract_service(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if opening_queued_request(tracker):
+            return {"service": started_value(tracker, "service")}
         several = first_of_several(tracker) if tracker.get_slot("requested_slot") is None else None
         if several:
             return {"service": several[0]["service"]}  # the others wait their turn (validate_service)
@@ -54,6 +56,8 @@ class _ServiceFormValidation(AccountFormValidation):
         return {}
 
     def extract_tier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if opening_queued_request(tracker):
+            return {"tier": started_value(tracker, "tier")}
         if "tier" in tracker.slots_to_validate():
             return {}
         text = free_text(tracker, "tier")
@@ -67,6 +71,8 @@ class _ServiceFormValidation(AccountFormValidation):
         return self.validate_service(service, dispatcher, tracker, domain) if service else {}
 
     def validate_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if value is None:
+            return {"service": None}  # not said (a queued request without it): asked next
         several = first_of_several(tracker) if tracker.get_slot("requested_slot") is None else None
         if several and not tracker.get_slot("pending_requests"):
             # "cancel hotspot boost and caller id": one at a time, each with its own quote
@@ -119,6 +125,8 @@ class _ServiceFormValidation(AccountFormValidation):
         return slots
 
     def validate_tier(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
+        if value is None:
+            return {"tier": None}
         service_name = tracker.get_slot("service")
         if not service_name:
             return {"tier": value}  # checked once the service is known

@@ -56,7 +56,7 @@ class ActionSubmitUndo(Action):
         return "action_submit_undo"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        reset = [SlotSet("confirm", None), SlotSet("quote", None), SlotSet("failed_attempts", 0)]
+        reset = [SlotSet("confirm", None), SlotSet("quote", None), SlotSet("failed_attempts", 0), SlotSet("request_started", None)]
         quote = tracker.get_slot("quote") or {}
         if tracker.get_slot("confirm") is not True or not quote:
             if (tracker.latest_message.get("intent") or {}).get("name") == "deny":

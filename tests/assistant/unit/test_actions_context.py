@@ -159,3 +159,25 @@ def test_one_request_for_two_services_takes_them_in_turn(services, dispatcher, d
     assert slots["service"] == "StreamMax TV" and slots["quote"]["net_adjustment"] == "18.34"
     assert slots["pending_requests"] == [{"intent": "cancel_service", "service": "Cloud Backup"}]
     assert "That's 2 services: StreamMax TV, Cloud Backup" in texts(dispatcher)
+
+
+def test_the_second_request_opens_with_its_own_service_after_a_no(services, dispatcher, domain):
+    # Rasa fills the opening form's slots again from "no" and the first message: the queued request wins
+    services.get(f"{URL}/customers/QC-1001/subscriptions", json=[])
+    services.post(f"{URL}/customers/QC-1001/subscriptions/quote", json={**CANCEL_QUOTE, "action": "add"})
+    tracker = make_tracker("no", "deny", active_loop="add_service_form",
+                           slots={"account_number": "QC-1001",
+                                  "request_started": {"intent": "add_service", "service": "Cloud Backup", "tier": "50 GB"}},
+                           set_this_turn={"service": "Hotspot Boost", "confirm": False})
+    slots = slots_of(run(ValidateAddServiceForm(), dispatcher, tracker, domain))
+    assert slots["service"] == "Cloud Backup" and slots["tier"] == "50 GB" and slots["quote"]
+    assert slots["confirm"] is None
+
+
+def test_two_requests_keep_the_message_order_whatever_the_label_order():
+    text = "bump streammax down to basic and put me on world unlimited from next cycle"
+    entities = [entity("service", "StreamMax TV", 5, 14), entity("tier", "Basic", 23, 28),
+                entity("plan", "World Unlimited", 43, 58)]
+    assert split_requests("change_plan+modify_service", text, entities) == [
+        {"intent": "modify_service", "service": "StreamMax TV", "tier": "Basic"},
+        {"intent": "change_plan", "plan": "World Unlimited", "change_when": "next_cycle"}]
