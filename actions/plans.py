@@ -278,8 +278,9 @@ class ActionCheckCoverage(Action):
                     if info.get("blocked"):
                         dispatcher.utter_message(text=f"No plan covers {where}: calls there are restricted.")
                         continue
-                    lines = [f"{named(r['plan'])}: " + ("included" if r.get("included_in_plan") else
-                                                         f"not included, {money(r['per_minute'])}/min") for r in rows]
+                    lines = [f"{named(r['plan'])}: " + (f"included ({r['note']})" if r.get("included_in_plan") and r.get("note")
+                                                         else "included" if r.get("included_in_plan")
+                                                         else f"not included, {money(r['per_minute'])}/min") for r in rows]
                     dispatcher.utter_message(text=f"Coverage for {where}:\n" + bullet(lines))
             elif plan_names:
                 for plan in plan_names:

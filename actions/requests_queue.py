@@ -23,7 +23,8 @@ SLOTS_OF = {"add_service": ("service", "tier"), "modify_service": ("service", "t
             "cancel_service": ("service",), "change_plan": ("plan",)}
 VERBS = {"add_service": "add {service}", "modify_service": "change the tier of {service}",
          "cancel_service": "cancel {service}", "change_plan": "move to {plan}"}
-NEXT_CYCLE = re.compile(r"\b(next (billing )?(cycle|month|period)|end of (the|this) (cycle|month)|start of next)\b", re.I)
+NEXT_CYCLE = re.compile(r"\b(next (billing )?(cycle|month|period|bill)|end of (the|this) (cycle|month)|start of next)\b", re.I)
+NOW = re.compile(r"\b(now|today|from today|immediately|right away|straight away|asap)\b", re.I)
 
 
 def _describe(request: Dict[str, Any]) -> str:
@@ -56,6 +57,8 @@ def split_requests(intent: str, text: str, entities: List[Dict]) -> List[Dict[st
     for request, piece in zip(requests, pieces):
         if request["intent"] == "change_plan" and NEXT_CYCLE.search(piece):
             request["change_when"] = "next_cycle"
+        elif request["intent"] == "change_plan" and NOW.search(piece):
+            request["change_when"] = "now"
     return requests
 
 

@@ -1,10 +1,10 @@
 """pytest plugin for the blind conversation suite (tests/conversations, `-p tests.conversation_report`).
 
 The suite is never edited to make a figure better, so what the assistant cannot do yet is listed by
-test id in tests/conversations/known_failures.txt: those are run as strict xfails (one that starts
-passing fails the run until it is taken off the list). At the end it prints how many conversations
-reached their final state and how many replies were a fallback, and writes both to
-var/test-results/conversations.json.
+test id in tests/conversations/known_failures.txt, each with why: those are run as xfails, and one
+that passes is counted and named at the end (take it off the list). Any other failure fails the
+run. At the end it prints how many conversations reached their final state and how many replies
+were a fallback, and writes both to var/test-results/conversations.json.
 """
 import json
 import sys
@@ -30,7 +30,8 @@ def pytest_collection_modifyitems(config, items):
     known = known_failures()
     for item in items:
         if item.nodeid in known:
-            item.add_marker(pytest.mark.xfail(reason=known[item.nodeid], strict=True))
+            # not strict: the NLU is retrained often and a listed one may pass on some runs
+            item.add_marker(pytest.mark.xfail(reason=known[item.nodeid], strict=False))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -39,8 +40,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
              if str(getattr(m, "__file__", "")).endswith("conversations/conftest.py") and hasattr(m, "TRANSCRIPTS")]
     TRANSCRIPTS = suite[0].TRANSCRIPTS if suite else []
     stats = terminalreporter.stats
-    passed = len(stats.get("passed", []))
+    passed = len(stats.get("passed", [])) + len(stats.get("xpassed", []))
     failed = len(stats.get("failed", [])) + len(stats.get("xfailed", [])) + len(stats.get("error", []))
+    for report in stats.get("xpassed", []):
+        terminalreporter.write_line(f"passes now, take it off known_failures.txt: {report.nodeid}")
     replies = [reply for _, turns in TRANSCRIPTS for _, reply in turns]
     fallbacks = sum(any(mark in reply for mark in FALLBACK_MARKS) for reply in replies)
     conversations = len({test for test, _ in TRANSCRIPTS})

@@ -181,3 +181,11 @@ def test_two_requests_keep_the_message_order_whatever_the_label_order():
     assert split_requests("change_plan+modify_service", text, entities) == [
         {"intent": "modify_service", "service": "StreamMax TV", "tier": "Basic"},
         {"intent": "change_plan", "plan": "World Unlimited", "change_when": "next_cycle"}]
+
+
+def test_a_plan_change_said_for_today_in_two_requests_is_not_asked_again():
+    text = "upgrade cloud backup to 2 tb and put me on europe saver from today"
+    entities = [entity("service", "Cloud Backup", 8, 20), entity("tier", "2 TB", 24, 28),
+                entity("plan", "Europe Saver", 42, 54)]
+    assert split_requests("modify_service+change_plan", text, entities)[1] == {
+        "intent": "change_plan", "plan": "Europe Saver", "change_when": "now"}
