@@ -128,8 +128,8 @@ class _ServiceFormValidation(AccountFormValidation):
         if value is None:
             return {"tier": None}
         service_name = tracker.get_slot("service")
-        if not service_name:
-            return {"tier": value}  # checked once the service is known
+        if not service_name or not acting_account(tracker):
+            return {"tier": value}  # checked once the service and the account are known
         client = client_for(tracker)
         try:
             service, _ = catalog.match(service_name, catalog.services(client), "service")
@@ -144,8 +144,6 @@ class _ServiceFormValidation(AccountFormValidation):
             hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
             dispatcher.utter_message(text=f"{service['name']} has no tier called \"{value}\".{hint} The tiers are: {options}.")
             return self.failed(tracker, "tier", did_you_mean={"slot": "tier", "names": suggestions} if suggestions else None)
-        if not acting_account(tracker):
-            return {"tier": tier["name"]}  # quoted once an agent names the account
         return {"tier": tier["name"], "failed_attempts": 0, "did_you_mean": None,
                 **self._quote(dispatcher, tracker, service["name"], tier["name"])}
 
