@@ -55,7 +55,10 @@ class ActionDescribeCatalog(Action):
         names = entity_values(tracker, "service") or referents(tracker, "service")[:1]
         chosen = [s for s in (catalog.match(n, offered)[0] for n in dict.fromkeys(names)) if s]
         if not chosen:
-            dispatcher.utter_message(text=overview(offered),
+            text = overview(offered)
+            if (tracker.latest_message.get("intent") or {}).get("name") == "list_services":
+                text += "\nTo see the add-ons on your own account, sign in and ask me again."
+            dispatcher.utter_message(text=text,
                                      buttons=[{"title": s["name"], "payload": "/ask_catalog" + json.dumps({"service": s["name"]})} for s in offered])
             return [remember(tracker, "service", [s["name"] for s in offered])]
         for service in chosen:

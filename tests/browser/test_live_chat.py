@@ -3,6 +3,7 @@ services' records afterwards. The services' date is pinned to 2026-11-21 (see th
 from playwright.sync_api import expect
 
 from tests.assistant.integration.conftest import customer_token
+from tests.browser.conftest import SHOTS
 
 
 def bot_says(page, text):
@@ -134,6 +135,8 @@ def test_anonymous_visitor_browses_the_catalog_then_signs_up_from_a_description(
     bot_says(page, "from $4.99/month")
     page.click(".qc-buttons:last-of-type >> text=Cloud Backup")   # the service's own button
     bot_says(page, "50 GB $2.99/month, 200 GB $4.99/month, 2 TB $9.99/month")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "catalog-in-the-live-chat.png"), full_page=True)   # docs/screenshots/
 
     sign_in_customer(page, stack, "QC-1003", "3456")
     chat(page, "sounds good, sign me up for the middle tier")
