@@ -14,7 +14,8 @@ ambiguity rule does not apply; the top intent is kept. Change intents may not be
 A change request that names something of ours (a service, tier, plan or account number, found by
 the catalog entity extractor) is held to `change_threshold_with_entity` instead: out-of-scope
 messages seldom name our catalog. A multi-intent ("cancel_service+add_service") that contains a
-change intent counts as a change.
+change intent counts as a change, and is no candidate at all unless two services or plans are
+named.
 
 A bare "agent" / "human" / "operator", or a message whose top two intents include human_handoff
 (at 0.2 or more) and that sounds insistent or fed up, is the handoff, never a "did you mean" menu.
@@ -65,12 +66,27 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
+            self._drop_multi_intents_naming_one_thing(message)
             if self._asks_for_a_person(message):
                 ranking = message.data.get(INTENT_RANKING_KEY) or []
                 handoff = next((r for r in ranking if r.get(INTENT_NAME_KEY) == HANDOFF),
                                {INTENT_NAME_KEY: HANDOFF, PREDICTED_CONFIDENCE_KEY: 0.0})
                 message.set(INTENT, dict(handoff), add_to_output=True)
         return super().process(messages)
+
+    @staticmethod
+    def _drop_multi_intents_naming_one_thing(message: Message) -> None:
+        """Two requests need two things named: with fewer than two services or plans in the
+        message, a multi-intent ("cancel_service+add_service") is no candidate, so it neither wins
+        nor makes its own single intent look ambiguous."""
+        named = [e for e in message.get(ENTITIES) or [] if e.get("entity") in ("service", "plan")]
+        if len({e.get("value") for e in named}) >= 2:
+            return
+        ranking = message.data.get(INTENT_RANKING_KEY) or []
+        kept = [r for r in ranking if "+" not in (r.get(INTENT_NAME_KEY) or "")]
+        if kept and len(kept) < len(ranking):
+            message.set(INTENT_RANKING_KEY, kept, add_to_output=True)
+            message.set(INTENT, dict(kept[0]), add_to_output=True)
 
     def _asks_for_a_person(self, message: Message) -> bool:
         """A bare "agent" / "human", or a person asked for with insistence: never a menu."""

@@ -113,3 +113,15 @@ def test_handoff_is_never_a_menu(entity_classifier, text, handoff_confidence, ex
                {"name": "faq", "confidence": 0.2}]
     [processed] = entity_classifier.process([named_message("out_of_scope", 0.4, [], text=text, ranking=ranking)])
     assert processed.get("intent")["name"] == expected
+
+
+def test_a_multi_intent_needs_two_things_named(entity_classifier):
+    ranking = [{"name": "cancel_service+add_service", "confidence": 0.45}, {"name": "cancel_service", "confidence": 0.4},
+               {"name": "out_of_scope", "confidence": 0.15}]
+    one = [{"entity": "service", "value": "Visual Voicemail"}]
+    [processed] = entity_classifier.process([named_message("cancel_service", 0.45, one, ranking=ranking)])
+    assert processed.get("intent")["name"] == "nlu_fallback"          # 0.4 alone is under the 0.6 threshold
+    assert [r["name"] for r in processed.get("intent_ranking")][1:] == ["cancel_service", "out_of_scope"]
+    ranking[1]["confidence"] = 0.7
+    [processed] = entity_classifier.process([named_message("cancel_service", 0.7, one, ranking=[dict(r) for r in ranking])])
+    assert processed.get("intent")["name"] == "cancel_service"        # not ambiguous with the multi-intent any more
