@@ -12,23 +12,12 @@ from quickconnect.service_layer import handlers
 from quickconnect.service_layer.handlers import Actor
 from quickconnect.service_layer.seed import seed
 
-from .fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 21, 12, 0)
 MARIA = Actor("QC-1001", "customer", "chat")
 ANA = Actor("agent-ana", "agent", "agent_widget")
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-def uow(clock):
-    uow = FakeUnitOfWork()
-    seed(uow, config.SEED_DIR, clock, say=lambda _line: None)
-    return uow
 
 
 def _audit(uow):
