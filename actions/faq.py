@@ -30,7 +30,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(response=f"utter_{key}")
-        completion = {"faq/change_fees": fees, "faq/billing_cycle": billing_cycle,
+        completion = {"faq/change_fees": fees, "faq/activation_time": activation, "faq/billing_cycle": billing_cycle,
                       "faq/plan_types": plan_types, "faq/plan_restrictions": restrictions}.get(key)
         if completion:
             try:
@@ -62,6 +62,13 @@ def fees(tracker: Tracker) -> Optional[str]:
             text += (f"\nFor account {account}, cancelling {service['name']} today would mean "
                      f"{'a ' + money(fee) + ' fee' if fee else 'no fee'} and a refund of {money(quote.get('refund'))}.")
     return text
+
+
+def activation(tracker: Tracker) -> Optional[str]:
+    """The named services' own activation times (the fixed answer gives the usual 24 hours)."""
+    asked = [s for s in catalog.services(client_for(tracker)) if s["name"] in entity_values(tracker, "service")]
+    return "\n".join(f"{s['name']}: active within {s['activation_hours']} hours of the order; "
+                     "you're notified when it's live." for s in asked) or None
 
 
 def billing_cycle(tracker: Tracker) -> Optional[str]:

@@ -85,7 +85,8 @@ KINDS: Tuple[str, ...] = (LABEL_SERVICE, LABEL_PLAN, LABEL_COUNTRY)
 
 SCORE_CUTOFF = 85.0
 MIN_LENGTH = 5
-AMBIGUITY_MARGIN = 2.0
+# 1 point: "nigera" is Nigeria (92.3: a dropped letter) more than Niger (90.9: a letter too many)
+AMBIGUITY_MARGIN = 1.0
 SUGGEST_CUTOFF = 75.0
 SUGGEST_MIN_LENGTH = 3
 MAX_WORDS = 3

@@ -28,6 +28,18 @@ def test_fee_answer_reads_the_catalog_and_the_customers_own_fee(services, dispat
     assert "cancelling StreamMax TV today would mean a $25.00 fee and a refund of $6.66" in text
 
 
+def test_activation_answer_gives_the_named_services_own_time(services, dispatcher, domain):
+    tracker = faq_tracker("faq/activation_time", "how long till cloud backup works", [{"entity": "service", "value": "Cloud Backup"}])
+    run(ActionAnswerFaq(), dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_faq/activation_time"
+    assert "Cloud Backup: active within 4 hours of the order; you're notified when it's live." in texts(dispatcher)
+
+
+def test_activation_answer_without_a_service_is_the_fixed_text(services, dispatcher, domain):
+    run(ActionAnswerFaq(), dispatcher, faq_tracker("faq/activation_time", "how long does activation take"), domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/activation_time"]
+
+
 def test_fee_answer_survives_the_services_being_down(dispatcher, domain):
     import responses
     with responses.RequestsMock() as mock:

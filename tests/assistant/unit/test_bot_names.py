@@ -40,6 +40,7 @@ def nlp(model_dir):
         ("austrailia", "country", "Australia"),
         ("swizerland", "country", "Switzerland"),
         ("nigerai", "country", "Nigeria"),  # two letters swapped: one edit
+        ("nigera", "country", "Nigeria"),   # a dropped letter beats a letter too many (Niger)
         ("europ saver", "plan", "Europe Saver"),
         ("world unlimted", "plan", "World Unlimited"),
         ("asia pacfic saver", "plan", "Asia Pacific Saver"),
