@@ -1,6 +1,7 @@
 """The evaluation sets in ../shared/eval/ (CLINC150 out-of-scope and unrelated queries, Bitext
 support requests) are for measuring only: no sentence of them may stand in the training data
-(data/nlu/*.yml examples, and any user text in data/stories.yml or data/rules.yml). Compared
+(data/nlu/*.yml examples, and any user text in data/stories.yml or data/rules.yml); nor may a
+message of the blind held-out set tests/nlu/blind_heldout.yml. Compared
 after normalisation: entity annotations reduced to their text, lowercase, punctuation removed,
 whitespace collapsed. Exact after normalisation on purpose; close paraphrases are a matter of
 judgement when writing data (see issue 14 item 5)."""
@@ -92,6 +93,22 @@ def test_normalise_reduces_annotations_case_and_punctuation():
 def test_training_data_and_evaluation_sets_are_read():
     assert len(eval_sentences()) > 3000
     assert len(training_examples()) > 1000
+
+
+def blind_heldout_sentences() -> Dict[str, str]:
+    """normalised message -> original for the blind held-out set (tests/nlu/blind_heldout.yml)."""
+    doc = yaml.safe_load((ROOT / "tests" / "nlu" / "blind_heldout.yml").read_text(encoding="utf-8"))
+    return {normalise(text): text for text in _nlu_examples(doc) if normalise(text)}
+
+
+def test_no_blind_heldout_message_is_a_training_example():
+    # The blind set measures language nobody on the team wrote: none of it may be trained on.
+    # Stock phrases under four words ("hi", "bye bye", "no thanks") are what anyone writes, so
+    # they coincide without being copied; from four words on a shared message is a leak.
+    blind = {n: t for n, t in blind_heldout_sentences().items() if len(n.split()) >= 4}
+    assert len(blind) > 300
+    leaks = sorted(f"{where}: {text!r}" for where, text in training_examples() if normalise(text) in blind)
+    assert not leaks, f"{len(leaks)} blind held-out message(s) in the training data:\n" + "\n".join(leaks)
 
 
 def test_no_evaluation_sentence_is_a_training_example():
