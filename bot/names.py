@@ -14,7 +14,8 @@ How it scores
     rapidfuzz ``fuzz.ratio`` (normalised Indel similarity, 0-100) between normalised
     strings (accents folded, lower case, punctuation as spaces). A query is also tried
     without a leading "the" ("the uk") and with "s"/"n"/"e"/"w"/"st" expanded to
-    south/north/east/west/saint ("s korea"). An exact normalised match scores 100.
+    south/north/east/west/saint ("s korea"). An exact normalised match scores 100, and so does a
+    query of several words that is a name once the spaces are gone ("stream max tv").
 
 When a fuzzy match counts (``best`` and ``find_in``)
     * ``SCORE_CUTOFF`` 85: one wrong letter in a short name is too much ("brazik"
@@ -148,6 +149,8 @@ class NameMatcher:
         for kind, table in names.items():
             self._names[kind] = {normalise(p): c for p, c in table.items() if normalise(p)}
         self._exact_case = dict(exact_case or {})
+        # the same names without their spaces: "stream max tv" is "streammax tv" exactly
+        self._spaceless = {kind: {p.replace(" ", ""): c for p, c in table.items()} for kind, table in self._names.items()}
         self.known_words: FrozenSet[str] = frozenset(w.lower() for w in known_words)
         self.stop_words: FrozenSet[str] = frozenset(stop_words if stop_words is not None else _stop_words())
         # choices by first letter: the first letter of a name is never fuzzy
@@ -200,6 +203,10 @@ class NameMatcher:
         for variant in _variants(normalise(text)):
             if variant in table:
                 return table[variant]
+            if " " in variant and len(variant) >= MIN_LENGTH:
+                joined = self._spaceless[kind].get(variant.replace(" ", ""))
+                if joined:
+                    return joined
         return None
 
     def _ranked(self, text: str, kind: str) -> List[Tuple[str, float]]:

@@ -17,6 +17,10 @@ messages seldom name our catalog. A multi-intent ("cancel_service+add_service") 
 change intent counts as a change, and is no candidate at all unless two services or plans are
 named.
 
+A retrieval intent (faq) also needs its ResponseSelector to be sure of the topic
+(`retrieval_threshold`): a question the classifier calls "faq" but that matches no topic well is
+more often a question about something else (the weather, a passport) than an FAQ of ours.
+
 A bare "agent" / "human" / "operator", or a message whose top two intents include human_handoff
 (at 0.2 or more) and that sounds insistent or fed up, is the handoff, never a "did you mean" menu.
 Everything else is Rasa's own FallbackClassifier.
@@ -55,7 +59,9 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
                 # used instead when the message names one of `catalog_entities`
                 "change_threshold_with_entity": 0.8,
                 "catalog_entities": ["service", "tier", "plan", "account_number"],
-                "related_intents": []}
+                "related_intents": [],
+                # the ResponseSelector's confidence a retrieval intent (faq) needs; 0: not checked
+                "retrieval_threshold": 0.0}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
@@ -105,6 +111,8 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
         if (self._is_change(intent.get(INTENT_NAME_KEY) or "")
                 and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) < self._change_threshold(message)):
             return True
+        if self._selector_confidence(message, intent.get(INTENT_NAME_KEY)) < self.component_config["retrieval_threshold"]:
+            return True
         related_confidence = self._related_top_two_confidence(message)
         if related_confidence is not None:
             return related_confidence < self.component_config["threshold"]
@@ -117,6 +125,14 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
         if named & set(self.component_config["catalog_entities"]):
             return self.component_config["change_threshold_with_entity"]
         return self.component_config["change_threshold"]
+
+    @staticmethod
+    def _selector_confidence(message: Message, intent: Optional[Text]) -> float:
+        """The ResponseSelector's confidence in its topic for a retrieval intent; 1.0 for others."""
+        selected = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(intent or "")
+        if not selected:
+            return 1.0
+        return (selected.get("response") or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
 
     def _is_change(self, name: Text) -> bool:
         """A change intent, or a multi-intent ("cancel_service+add_service") with one in it."""

@@ -125,3 +125,24 @@ def test_a_multi_intent_needs_two_things_named(entity_classifier):
     ranking[1]["confidence"] = 0.7
     [processed] = entity_classifier.process([named_message("cancel_service", 0.7, one, ranking=[dict(r) for r in ranking])])
     assert processed.get("intent")["name"] == "cancel_service"        # not ambiguous with the multi-intent any more
+
+
+@pytest.mark.parametrize("topic_confidence,expected", [
+    (0.92, "faq"),            # the classifier says FAQ and the selector knows which one
+    (0.74, "nlu_fallback"),   # "faq" but no topic fits: more often a question about something else
+])
+def test_an_faq_needs_a_topic_the_selector_is_sure_of(topic_confidence, expected):
+    classifier = ChangeIntentFallbackClassifier({**ChangeIntentFallbackClassifier.get_default_config(),
+                                                 "threshold": 0.6, "retrieval_threshold": 0.75})
+    ranking = [{"name": "faq", "confidence": 0.9}, {"name": "out_of_scope", "confidence": 0.1}]
+    selector = {"faq": {"response": {"intent_response_key": "faq/plan_types", "confidence": topic_confidence}}}
+    [processed] = classifier.process([Message(data={"text": "x", "intent": dict(ranking[0]), "intent_ranking": ranking,
+                                                    "response_selector": selector})])
+    assert processed.get("intent")["name"] == expected
+
+
+def test_intents_without_a_selector_are_not_held_to_the_retrieval_threshold():
+    classifier = ChangeIntentFallbackClassifier({**ChangeIntentFallbackClassifier.get_default_config(),
+                                                 "threshold": 0.6, "retrieval_threshold": 0.75})
+    [processed] = classifier.process([message("check_rates", 0.9)])
+    assert processed.get("intent")["name"] == "check_rates"
