@@ -12,10 +12,10 @@ about what the customer wants, so the group's summed confidence is held to the t
 ambiguity rule does not apply; the top intent is kept. Change intents may not be in a group.
 
 A change request that names something of ours (a service, tier, plan or account number, found by
-the catalog entity extractor) is held to `change_threshold_with_entity` instead: out-of-scope
-messages seldom name our catalog. A multi-intent ("cancel_service+add_service") that contains a
+the catalog entity extractor, or says "add-on" or "international plan") is held to
+`change_threshold_with_entity` instead: out-of-scope messages seldom name our catalog. A multi-intent ("cancel_service+add_service") that contains a
 change intent counts as a change, and is no candidate at all unless two services or plans are
-named.
+named (when one is, its share goes to the single intents, in proportion).
 
 A retrieval intent (faq) also needs its ResponseSelector to be sure of the topic
 (`retrieval_threshold`): a question the classifier calls "faq" but that matches no topic well is
@@ -45,6 +45,9 @@ BARE_PERSON = re.compile(r"(?i)\W*(an? |the )?(live |real )?(agent|human|person|
 INSISTENT = re.compile(r"(?i)(\bright now\b|\bnow\b[!?.]*$|immediately|!{2,}|useless|ridiculous|stupid|pointless|"
                        r"fed up|sick of|waste of time|not helping|"
                        r"(speak|talk) to (a|an|some)one)")
+# what only our catalog is called: an add-on, an international / calling plan (not "subscription"
+# or "plan" alone: the gym has those too)
+OUR_WORDS = re.compile(r"(?i)\badd[\s-]?ons?\b|\b(international|intl|calling|call)\s+plans?\b")
 HANDOFF_MIN_CONFIDENCE = 0.2  # the classifier must itself lean towards a person, not just list it
 
 
@@ -89,8 +92,15 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
         if len({e.get("value") for e in named}) >= 2:
             return
         ranking = message.data.get(INTENT_RANKING_KEY) or []
-        kept = [r for r in ranking if "+" not in (r.get(INTENT_NAME_KEY) or "")]
+        kept = [dict(r) for r in ranking if "+" not in (r.get(INTENT_NAME_KEY) or "")]
         if kept and len(kept) < len(ranking):
+            if named:
+                # one thing of ours named: the rest is the ranking given that it is one request,
+                # so "customer wants to add X", half taken for "add X and cancel Y", is add_service.
+                # Naming nothing, the two-request share stays doubt (out-of-scope requests do that).
+                total = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in kept)
+                for r in kept:
+                    r[PREDICTED_CONFIDENCE_KEY] = r.get(PREDICTED_CONFIDENCE_KEY, 0.0) / total if total else 0.0
             message.set(INTENT_RANKING_KEY, kept, add_to_output=True)
             message.set(INTENT, dict(kept[0]), add_to_output=True)
 
@@ -120,9 +130,10 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
 
     def _change_threshold(self, message: Message) -> float:
         """Lower for a change request that names something of ours (a service, tier, plan or
-        account number): an out-of-scope message seldom does."""
+        account number, or our own words for them, "one of my add-ons", "my calling plan"): an
+        out-of-scope message seldom does."""
         named = {e.get("entity") for e in message.get(ENTITIES) or []}
-        if named & set(self.component_config["catalog_entities"]):
+        if named & set(self.component_config["catalog_entities"]) or OUR_WORDS.search(message.get(TEXT) or ""):
             return self.component_config["change_threshold_with_entity"]
         return self.component_config["change_threshold"]
 

@@ -116,15 +116,20 @@ def test_handoff_is_never_a_menu(entity_classifier, text, handoff_confidence, ex
 
 
 def test_a_multi_intent_needs_two_things_named(entity_classifier):
+    # one service named: the two-request reading is dropped and its share goes to the rest
     ranking = [{"name": "cancel_service+add_service", "confidence": 0.45}, {"name": "cancel_service", "confidence": 0.4},
                {"name": "out_of_scope", "confidence": 0.15}]
     one = [{"entity": "service", "value": "Visual Voicemail"}]
-    [processed] = entity_classifier.process([named_message("cancel_service", 0.45, one, ranking=ranking)])
-    assert processed.get("intent")["name"] == "nlu_fallback"          # 0.4 alone is under the 0.6 threshold
+    [processed] = entity_classifier.process([named_message("cancel_service+add_service", 0.45, one, ranking=ranking)])
+    assert processed.get("intent")["name"] == "cancel_service"
+    assert processed.get("intent")["confidence"] == pytest.approx(0.4 / 0.55)
+    assert [r["name"] for r in processed.get("intent_ranking")] == ["cancel_service", "out_of_scope"]
+    # still unsure between the single readings: ask
+    ranking = [{"name": "cancel_service+add_service", "confidence": 0.45}, {"name": "cancel_service", "confidence": 0.3},
+               {"name": "out_of_scope", "confidence": 0.25}]
+    [processed] = entity_classifier.process([named_message("cancel_service+add_service", 0.45, one, ranking=ranking)])
+    assert processed.get("intent")["name"] == "nlu_fallback"
     assert [r["name"] for r in processed.get("intent_ranking")][1:] == ["cancel_service", "out_of_scope"]
-    ranking[1]["confidence"] = 0.7
-    [processed] = entity_classifier.process([named_message("cancel_service", 0.7, one, ranking=[dict(r) for r in ranking])])
-    assert processed.get("intent")["name"] == "cancel_service"        # not ambiguous with the multi-intent any more
 
 
 @pytest.mark.parametrize("topic_confidence,expected", [
@@ -146,3 +151,21 @@ def test_intents_without_a_selector_are_not_held_to_the_retrieval_threshold():
                                                  "threshold": 0.6, "retrieval_threshold": 0.75})
     [processed] = classifier.process([message("check_rates", 0.9)])
     assert processed.get("intent")["name"] == "check_rates"
+
+
+def test_a_two_request_reading_of_a_message_naming_nothing_stays_doubt(entity_classifier):
+    ranking = [{"name": "cancel_service+add_service", "confidence": 0.45}, {"name": "cancel_service", "confidence": 0.4},
+               {"name": "out_of_scope", "confidence": 0.15}]
+    [processed] = entity_classifier.process([named_message("cancel_service+add_service", 0.45, [], ranking=ranking)])
+    assert processed.get("intent")["name"] == "nlu_fallback"
+    assert processed.get("intent_ranking")[1] == {"name": "cancel_service", "confidence": 0.4}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("i need to cancel one of my add ons", "cancel_service"),      # our word for our catalog
+    ("change my international plan", "cancel_service"),
+    ("cancel my gym subscription", "nlu_fallback"),                # anyone's word: the high threshold
+])
+def test_our_own_words_for_the_catalog_count_as_naming_it(entity_classifier, text, expected):
+    [processed] = entity_classifier.process([named_message("cancel_service", 0.7, [], text=text)])
+    assert processed.get("intent")["name"] == expected
