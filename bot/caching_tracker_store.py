@@ -17,7 +17,9 @@ and none is missed. A new session (a `session_started` row) is read in full, as 
 
 The copy handed out shares the event objects with the kept tracker (events are not changed once
 logged; the processor appends new ones) and copies the rest (slots, active loop), so a copy costs
-little however long the conversation is.
+little however long the conversation is. Trackers are bot.incremental_states' subclass, whose
+past states (what the policies featurize) are built only for new events; its checkpoints are
+shared by the copies of one conversation.
 
 endpoints.yml:
   tracker_store:
@@ -39,6 +41,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.incremental_states import IncrementalStatesTracker
 from bot.tracker_store import SecretFreeSQLTrackerStore
 
 
@@ -50,8 +53,12 @@ class _Kept:
 
 
 def copy_sharing_events(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    """A deep copy of `tracker` except for its events, which both share."""
-    return copy.deepcopy(tracker, {id(e): e for e in tracker.events})
+    """A deep copy of `tracker` except for its events and states checkpoints, which both share."""
+    memo = {id(e): e for e in tracker.events}
+    checkpoints = getattr(tracker, "states_checkpoints", None)
+    if checkpoints is not None:
+        memo[id(checkpoints)] = checkpoints
+    return copy.deepcopy(tracker, memo)
 
 
 class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
@@ -69,6 +76,10 @@ class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
         # A new model may have other slots: trackers replayed with the old ones are dropped.
         self._domain = domain or Domain.empty()
         self._kept = OrderedDict()
+
+    def init_tracker(self, sender_id: Text) -> DialogueStateTracker:
+        """A new conversation's tracker (Rasa's, of the incremental-states class)."""
+        return IncrementalStatesTracker(sender_id, self.domain.slots, max_event_history=self.max_event_history)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
@@ -88,7 +99,7 @@ class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
         rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
         if not rows or not self.domain:
             return None
-        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(r.data) for r in rows], self.domain.slots)
+        tracker = IncrementalStatesTracker.from_dict(sender_id, [json.loads(r.data) for r in rows], self.domain.slots)
         starts = [r.timestamp for r in rows if r.type_name == SessionStarted.type_name]
         return _Kept(tracker, max(r.id for r in rows), max(starts) if starts else None)
 

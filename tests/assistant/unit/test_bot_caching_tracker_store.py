@@ -102,3 +102,22 @@ def test_memory_is_bounded_least_recently_used_first(db):
 
 def test_an_unknown_conversation_is_none(db):
     assert run(store(db).retrieve("nobody")) is None
+
+
+def test_the_next_turn_builds_on_the_states_of_the_last_one(db):
+    # The processor's events carry the token; the next turn's tracker holds them as stored.
+    cached, plain = store(db), store(db, SecretFreeSQLTrackerStore)
+    run(cached.save(conversation()))
+    replayed = []
+    for i in range(8):
+        tracker = run(cached.retrieve("s1"))
+        before = tracker.states_checkpoints.replayed
+        for event in [message(f"message {i}", metadata()), SlotSet("account_number", f"QC-10{i:02d}"),
+                      ActionExecuted("utter_reply"), BotUttered(f"re: {i}"), ActionExecuted("action_listen")]:
+            tracker.update(event)
+            assert tracker.past_states(DOMAIN) == DOMAIN.states_for_tracker_history(
+                DialogueStateTracker.from_events("s1", list(tracker.events), DOMAIN.slots))
+        replayed.append(tracker.states_checkpoints.replayed - before)
+        run(cached.save(tracker))
+    assert run(cached.retrieve("s1")).past_states(DOMAIN) == run(plain.retrieve("s1")).past_states(DOMAIN)
+    assert max(replayed[1:]) <= 10, replayed   # each call replays the events since the previous one
