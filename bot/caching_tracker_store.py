@@ -31,10 +31,11 @@ endpoints.yml:
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, List, Optional, Text
+from typing import Any, Dict, Iterator, List, Optional, Text
 
 from rasa.shared.core import events as rasa_events
 from rasa.shared.core.domain import Domain
@@ -50,6 +51,7 @@ class _Kept:
     tracker: DialogueStateTracker
     last_id: int                         # the largest events.id replayed (or skipped) so far
     session_start: Optional[float]       # timestamp of the session's session_started row, if any
+    rows: int                            # rows of the session Rasa's query returns (= events, normally)
 
 
 def copy_sharing_events(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -64,6 +66,7 @@ def copy_sharing_events(tracker: DialogueStateTracker) -> DialogueStateTracker:
 class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, cache_size: int = 200, **kwargs: Any) -> None:
         self._kept: "OrderedDict[Text, _Kept]" = OrderedDict()
+        self._stored: Dict[Text, int] = {}   # save() to _additional_events(): rows known to be stored
         self.cache_size = int(cache_size)
         super().__init__(domain, **kwargs)
 
@@ -100,8 +103,9 @@ class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
         if not rows or not self.domain:
             return None
         tracker = IncrementalStatesTracker.from_dict(sender_id, [json.loads(r.data) for r in rows], self.domain.slots)
+        tracker.applied_events()   # worked out once here; the copies go on from it
         starts = [r.timestamp for r in rows if r.type_name == SessionStarted.type_name]
-        return _Kept(tracker, max(r.id for r in rows), max(starts) if starts else None)
+        return _Kept(tracker, max(r.id for r in rows), max(starts) if starts else None, len(rows))
 
     def _catch_up(self, session, sender_id: Text, kept: _Kept) -> Optional[_Kept]:
         """Replay the rows stored since `kept` was read; a new session is read in full."""
@@ -115,9 +119,36 @@ class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
                      or (r.timestamp is not None and r.timestamp >= kept.session_start)]
         for event in rasa_events.deserialise_events([json.loads(r.data) for r in kept_rows]):
             kept.tracker.update(event)
+        kept.tracker.applied_events()
+        kept.rows += len(kept_rows)
         if rows:
             kept.last_id = rows[-1].id
         return kept
+
+    def stored_prefix(self, tracker: DialogueStateTracker) -> int:
+        """The events of the kept tracker, when `tracker` is a copy of it with events appended:
+        those are stored (and free of credentials), so save() scrubs and inserts only the rest."""
+        kept = self._kept.get(tracker.sender_id)
+        n = len(kept.tracker.events) if kept else 0
+        if not n or kept.rows != n or len(tracker.events) < n or tracker.events[n - 1] is not kept.tracker.events[-1]:
+            return 0
+        return n
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        known = self.stored_prefix(tracker)
+        if known:
+            self._stored[tracker.sender_id] = known
+        try:
+            await super().save(tracker)
+        finally:
+            self._stored.pop(tracker.sender_id, None)
+
+    def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
+        # Rasa counts the session's stored rows; the kept tracker already knows how many there are.
+        known = self._stored.pop(tracker.sender_id, None)
+        if known is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, known, len(tracker.events))
 
     def forget(self, sender_ids: Optional[List[Text]] = None) -> None:
         """Drop kept trackers (all of them without `sender_ids`); the next read is a full one."""

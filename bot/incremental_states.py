@@ -11,8 +11,10 @@ events changed further back (a form's turns folded together by Rasa, a reverted 
 latest checkpoint still on the same events is used, or the whole history is replayed as Rasa
 does. The loop below is `Domain.states_for_tracker_history`'s own, step by step.
 
-Applied events are also remembered while the events are unchanged: the policies ask for them
-many times per prediction.
+Applied events (the events less those reverted or folded into a form's turns) are worked out the
+same way: Rasa's `applied_events` loop, resumed for the events appended since the last call, and
+run from the start when a new event names a form not seen before (the loop's decisions depend
+on the forms named anywhere in the tracker).
 
 bot/caching_tracker_store.py hands out trackers of this class, all copies of one conversation
 sharing one set of checkpoints (they are keyed by the events themselves, so a copy with other
@@ -26,7 +28,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+import itertools
+
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Event, Restarted, SessionStarted,
+                                     UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 CHECKPOINTS_PER_KIND = 12   # a turn makes a few; a form folds back about one turn
@@ -84,15 +89,39 @@ class IncrementalStatesTracker(DialogueStateTracker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.states_checkpoints = StatesCheckpoints()
-        self._applied_for: Optional[Tuple[int, Optional[Event]]] = None
+        # applied_events so far: for how many events, the last of them (held, so its id can't be
+        # reused), the forms named in them, and the list the loop builds
+        self._applied_count, self._applied_last = 0, None
+        self._loop_names: set = set()
         self._applied: List[Event] = []
 
     def applied_events(self) -> List[Event]:
-        # The key holds the last event itself, so its id can't be reused by another event.
-        key = (len(self.events), self.events[-1] if self.events else None)
-        if self._applied_for is None or key[0] != self._applied_for[0] or key[1] is not self._applied_for[1]:
-            self._applied, self._applied_for = super().applied_events(), key
+        count, events = self._applied_count, self.events
+        in_step = count <= len(events) and (count == 0 or events[count - 1] is self._applied_last)
+        new = list(itertools.islice(events, count, None)) if in_step else []
+        if not in_step or any(isinstance(e, ActiveLoop) and e.name and e.name not in self._loop_names for e in new):
+            self._loop_names = {e.name for e in events if isinstance(e, ActiveLoop) and e.name}
+            self._applied, new = [], list(events)
+        for event in new:
+            self._apply(event)
+        self._applied_count, self._applied_last = len(events), events[-1] if events else None
         return list(self._applied)
+
+    def _apply(self, event: Event) -> None:
+        # One pass of DialogueStateTracker.applied_events' loop (Rasa 3.6).
+        applied = self._applied
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied.clear()
+        elif isinstance(event, ActionReverted):
+            self._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            self._undo_till_previous(UserUttered, applied)
+            self._undo_till_previous(ActionExecuted, applied)
+        elif (isinstance(event, ActionExecuted) and event.action_name in self._loop_names
+              and not self._first_loop_execution_or_unhappy_path(event.action_name, applied)):
+            self._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
 
     def past_states(self, domain: Domain, omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
                     rule_only_data: Optional[Dict[str, Any]] = None) -> List[State]:

@@ -3,6 +3,7 @@ store would build from the database: with two servers writing one conversation b
 restart, across a new session, and whatever the processor does to the copy it got."""
 import asyncio
 import json
+import sqlite3
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
@@ -87,6 +88,11 @@ def test_no_token_is_kept_in_memory_either(db):
     run(cached.save(live))
     turn(cached, "s1", "hello")
     kept = cached._kept["s1"].tracker
+    turn(cached, "s1", "and again")   # saved with only its new events scrubbed and inserted
+    with sqlite3.connect(db) as conn:
+        rows = [data for (data,) in conn.execute("select data from events")]
+    assert len(rows) == len(live.events) + 2 * 4   # each turn stored its four events, once
+    assert not any(TOKEN in row or '"token"' in row for row in rows)
     assert TOKEN not in state(kept) and TOKEN not in json.dumps(kept.get_slot("session_started_metadata"))
     assert live.latest_message.metadata["token"] == TOKEN   # the processor's own tracker keeps it
 
