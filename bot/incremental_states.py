@@ -34,7 +34,7 @@ from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop,
                                      UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
-CHECKPOINTS_PER_KIND = 12   # a turn makes a few; a form folds back about one turn
+CHECKPOINTS_PER_KIND = 4   # a turn makes one per prediction; a form folds back about one turn
 
 
 @dataclass
@@ -75,8 +75,18 @@ def same_event(a: Event, b: Event) -> bool:
             and getattr(a, "hide_rule_turn", None) == getattr(b, "hide_rule_turn", None))
 
 
-def copy_of_replay(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    return copy.deepcopy(tracker, {id(e): e for e in tracker.events})
+def copy_sharing_events(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A deep copy of `tracker` that shares with it what never changes once made: the events,
+    the slots' mappings and values lists from the domain, and the states checkpoints."""
+    memo: Dict[int, Any] = {id(e): e for e in tracker.events}
+    for slot in tracker.slots.values():
+        for fixed in (getattr(slot, "mappings", None), getattr(slot, "values", None)):
+            if fixed is not None:
+                memo[id(fixed)] = fixed
+    checkpoints = getattr(tracker, "states_checkpoints", None)
+    if checkpoints is not None:
+        memo[id(checkpoints)] = checkpoints
+    return copy.deepcopy(tracker, memo)
 
 
 def copy_of_states(states: List[State]) -> List[State]:
@@ -129,7 +139,7 @@ class IncrementalStatesTracker(DialogueStateTracker):
         applied = self.applied_events()
         cp = self.states_checkpoints.best(kind, applied)
         if cp is not None:
-            replay, states = copy_of_replay(cp.replay), list(cp.states)
+            replay, states = copy_sharing_events(cp.replay), list(cp.states)
             last_ml, hidden, start = cp.last_ml_action_sub_state, cp.turn_was_hidden, cp.position
         else:
             replay, states, last_ml, hidden, start = self.init_copy(), [], None, False, 0
