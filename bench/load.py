@@ -5,6 +5,7 @@ chat channel, bot/channels/quickconnect.py) and, in the same run, against a stoc
   .venv/bot/bin/python bench/load.py                       # 50 conversations, both stacks
   .venv/bot/bin/python bench/load.py -n 5 --only ours      # a quick look while developing
   .venv/bot/bin/python bench/load.py -n 50 --profile rasa  # + a py-spy profile of one process
+  .venv/bot/bin/python bench/load.py --capacity            # conversations one instance holds at a person's pace
 
 Each conversation logs in as a bench customer of its own (QC-B0001.., seeded with the services'
 own code by bench/seed_customers.py) and says, waiting for each reply: an FAQ, add a service
@@ -14,6 +15,13 @@ Afterwards the services' audit log must show each customer's three changes exact
 
 Prints p50/p95/p99 reply latency, messages/second, errors, the peak RSS of each process, and
 writes everything to var/bench/load.json. It starts its own processes on free loopback ports.
+
+--capacity: how many conversations at once one instance (one Rasa server; ours with its action
+server and the services) holds with a p95 reply under 1 s and no error, when each conversation
+pauses `--think` seconds on average (default 10; 0.5-1.5 times that) after each reply. The
+conversations start spread over one pause; each step is a fresh set of conversations (ours: on
+bench customers not used before), doubling from `--capacity-start` until a step fails, then
+halving the gap. var/bench/capacity.json.
 """
 from __future__ import annotations
 
@@ -180,7 +188,7 @@ def bench_ours(args) -> Dict:
     with Stack(Path(tempfile.mkdtemp(prefix="qc-bench-ours-"))) as stack:
         stack.services(bench_customers=args.conversations + 1)
         ports = stack.action_servers(1)
-        stack.rasa_servers(1, stack.sqlite_endpoints(f"http://127.0.0.1:{ports[0]}/webhook"))
+        stack.rasa_servers(1, stack.sqlite_endpoints(f"http://127.0.0.1:{ports[0]}/webhook", args.tracker_store))
         tokens = [stack.token(account_number=account(i), pin=PIN) for i in range(1, args.conversations + 2)]
         pid = {"rasa": "rasa1", "actions": "actions1", "services": "services"}.get(args.profile)
         figures = measure(stack, stack.rasa_urls, tokens[:-1], tokens[-1:], args, True, "ours", "quickconnect",
@@ -208,6 +216,96 @@ def check_exactly_once(stack: Stack, conversations: int) -> Dict:
             "duplicates": sum(1 for p in problems if any(v > 1 for v in p["audit"].values())), "problems": problems[:10]}
 
 
+# --- capacity ---------------------------------------------------------------------------------
+P95_LIMIT_MS = 1000
+
+
+def holds(step: Dict) -> bool:
+    return step["errors"] == 0 and step["p95_ms"] is not None and step["p95_ms"] < P95_LIMIT_MS
+
+
+def find_capacity(run_step, start: int, limit: int) -> Dict:
+    """Double from `start` until a step fails (or `limit`), then bisect to within an eighth."""
+    steps, good, bad, n = [], 0, None, start
+    while True:
+        step = run_step(n)
+        steps.append({k: step[k] for k in ("conversations", "messages", "p50_ms", "p95_ms", "p99_ms", "msgs_per_s",
+                                           "errors", "unexpected_replies")})
+        print(f"  {n} conversations: p95 {step['p95_ms']} ms, {step['errors']} errors, "
+              f"{'holds' if holds(step) else 'does not hold'}", flush=True)
+        if holds(step):
+            good = n
+        else:
+            bad = n
+        if bad is None:
+            if n >= limit:
+                break
+            n = min(2 * n, limit)
+        else:
+            if bad - good <= max(5, good // 8):
+                break
+            n = (good + bad) // 2
+    return {"holds": good, "fails_at": bad, "steps": steps}
+
+
+def capacity_baseline(args) -> Dict:
+    model = train_baseline()
+    with Stack(Path(tempfile.mkdtemp(prefix="qc-capacity-baseline-"))) as stack:
+        stack.rasa_servers(1, stack.sqlite_endpoints(None, tracker_type="SQL"), model=model, channel="rest")
+        run_load(stack.rasa_urls, [None], expect=False, ramp=0, label="baseline-warmup", channel="rest")
+        sampler = MemorySampler(stack.pids())
+        sampler.start()
+        step = lambda n: run_load(stack.rasa_urls, [None] * n, think=args.think, timeout=args.timeout,  # noqa: E731
+                                  expect=False, ramp=args.think, label=f"baseline-{n}", channel="rest")
+        found = find_capacity(step, args.capacity_start, args.capacity_limit)
+        found["memory"] = sampler.stop()
+        return found
+
+
+def capacity_ours(args) -> Dict:
+    with Stack(Path(tempfile.mkdtemp(prefix="qc-capacity-ours-"))) as stack:
+        stack.services(bench_customers=args.capacity_customers + 1)
+        ports = stack.action_servers(1)
+        stack.rasa_servers(1, stack.sqlite_endpoints(f"http://127.0.0.1:{ports[0]}/webhook", args.tracker_store))
+        warm = stack.token(account_number=account(args.capacity_customers + 1), pin=PIN)
+        run_load(stack.rasa_urls, [warm], expect=False, ramp=0, label="ours-warmup")
+        used = [0]
+
+        def step(n: int) -> Dict:
+            if used[0] + n > args.capacity_customers:
+                raise SystemExit(f"out of bench customers: raise --capacity-customers (used {used[0]})")
+            tokens = [stack.token(account_number=account(i), pin=PIN) for i in range(used[0] + 1, used[0] + n + 1)]
+            used[0] += n
+            return run_load(stack.rasa_urls, tokens, think=args.think, timeout=args.timeout, expect=True,
+                            ramp=args.think, label=f"ours-{n}")
+
+        sampler = MemorySampler(stack.pids())
+        sampler.start()
+        found = find_capacity(step, args.capacity_start, args.capacity_limit)
+        found["memory"] = sampler.stop()
+        return found
+
+
+def capacity(args) -> int:
+    results: Dict = {"think_s": args.think, "p95_limit_ms": P95_LIMIT_MS, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                     "load_average_before": os.getloadavg()}
+    for name, run in (("baseline", capacity_baseline), ("ours", capacity_ours)):
+        if args.only in (None, name):
+            print(f"{name}:", flush=True)
+            results[name] = run(args)
+    results["load_average_after"] = os.getloadavg()
+    for name in ("ours", "baseline"):
+        if name in results:
+            r = results[name]
+            print(f"{name}: holds {r['holds']} conversations (p95 < {P95_LIMIT_MS} ms, 0 errors; "
+                  f"{'fails at ' + str(r['fails_at']) if r['fails_at'] else 'the limit reached'}); "
+                  f"Rasa peak RSS {r['memory'].get('rasa1', {}).get('peak_mb')} MB")
+    out = args.out if args.out != OUT / "load.json" else OUT / "capacity.json"
+    out.write_text(json.dumps(results, indent=1, default=str))
+    print(f"figures written to {out}")
+    return 0
+
+
 # --- report -----------------------------------------------------------------------------------
 def report(results: Dict) -> str:
     lines = [f"{results['conversations']} concurrent conversations x {len(SCRIPT)} messages, think time "
@@ -227,6 +325,11 @@ def report(results: Dict) -> str:
         ratio = results["ours"]["p95_ms"] / results["baseline"]["p95_ms"]
         results["p95_ratio"] = round(ratio, 2)
         lines.append(f"p95 ours / baseline: {ratio:.2f}x (target <= 1.5x)")
+        o, b = results["ours"], results["baseline"]
+        results["p50_ratio"] = round(o["p50_ms"] / b["p50_ms"], 2)
+        results["msgs_per_s_ratio"] = round(o["msgs_per_s"] / b["msgs_per_s"], 2)
+        lines.append(f"p50 ours / baseline: {results['p50_ratio']:.2f}x; messages/s ours / baseline: "
+                     f"{results['msgs_per_s_ratio']:.2f}x")
     if "ours" in results:
         eo = results["ours"]["exactly_once"]
         lines.append(f"changes applied exactly once: {eo['all_three_changes_exactly_once']}/{eo['conversations']} "
@@ -260,9 +363,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--profile", choices=("rasa", "actions", "services", "baseline"),
                         help="py-spy record this process during the load")
     parser.add_argument("--out", type=Path, default=OUT / "load.json")
+    parser.add_argument("--tracker-store", help="our Rasa server's tracker store class (default: endpoints.yml's)")
+    parser.add_argument("--capacity", action="store_true", help="find how many conversations one instance holds")
+    parser.add_argument("--capacity-start", type=int, default=40)
+    parser.add_argument("--capacity-limit", type=int, default=320)
+    parser.add_argument("--capacity-customers", type=int, default=700, help="bench customers seeded for ours")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))   # stop the stack's processes too
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.capacity:
+        if args.think == 0.0:
+            args.think = 10.0
+        return capacity(args)
     results: Dict = {"conversations": args.conversations, "think_s": args.think, "profile": args.profile,
                      "started": time.strftime("%Y-%m-%d %H:%M:%S"), "load_average_before": os.getloadavg()}
     if args.only != "ours":

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_BIN = Path(sys.executable).parent
@@ -101,6 +102,7 @@ class Stack:
         self.nginx_actions_url = ""  # the action servers through nginx
         self.pg_port = 0
         self.redis_port = 0
+        self.per_conversation_per_minute = 0   # 0: the channel's own limit (credentials.yml)
 
     # --- processes ---------------------------------------------------------------------------
     def spawn(self, name: str, args: List[str], env: Optional[dict] = None) -> subprocess.Popen:
@@ -266,8 +268,9 @@ class Stack:
         self.actions_urls = [f"http://127.0.0.1:{p}" for p in ports]
         return ports
 
-    def sqlite_endpoints(self, action_url: Optional[str],
-                         tracker_type: str = "bot.tracker_store.SecretFreeSQLTrackerStore") -> Path:
+    def sqlite_endpoints(self, action_url: Optional[str], tracker_type: Optional[str] = None) -> Path:
+        """Endpoints on files of this stack; the tracker store type is endpoints.yml's unless given."""
+        tracker_type = tracker_type or yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
         endpoints = self.workdir / "endpoints.yml"
         text = f"action_endpoint:\n  url: {action_url}\n" if action_url else ""
         endpoints.write_text(text + f"tracker_store:\n  type: {tracker_type}\n  dialect: sqlite\n  db: {self.workdir}/tracker.db\n"
@@ -290,9 +293,13 @@ class Stack:
             path.write_text("rest:\n")
         else:
             text = (ROOT / "credentials.yml").read_text()
-            if "per_address_per_minute: 120" not in text:
+            if "per_address_per_minute: 120" not in text or "per_conversation_per_minute: 30" not in text:
                 raise RuntimeError("credentials.yml changed: update bench/stack.py's copy of the channel settings")
-            path.write_text(text.replace("per_address_per_minute: 120", "per_address_per_minute: 1000000"))
+            text = text.replace("per_address_per_minute: 120", "per_address_per_minute: 1000000")
+            if self.per_conversation_per_minute:
+                text = text.replace("per_conversation_per_minute: 30",
+                                    f"per_conversation_per_minute: {self.per_conversation_per_minute}")
+            path.write_text(text)
         return path
 
     def rasa_servers(self, count: int, endpoints: Path, model: Path = MODEL, extra_env: Optional[dict] = None,

@@ -73,10 +73,11 @@ def scrubbed_event(event: Event) -> Event:
     return Event.from_parameters(without_credentials(event.as_dict()))
 
 
-def scrubbed_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+def scrubbed_tracker(tracker: DialogueStateTracker, clean_prefix: int = 0) -> DialogueStateTracker:
     """A shallow copy of `tracker` with credential-free events, slots and latest message (stores
-    that serialise the whole tracker, not only its events, see those). `tracker` is unchanged."""
-    events = [scrubbed_event(e) for e in tracker.events]
+    that serialise the whole tracker, not only its events, see those). `tracker` is unchanged.
+    The first `clean_prefix` events are known to be free of credentials (read back from the store)."""
+    events = [e if i < clean_prefix else scrubbed_event(e) for i, e in enumerate(tracker.events)]
     if all(a is b for a, b in zip(events, tracker.events)) and not holds_credential(_metadata_slot(tracker)):
         return tracker
     clean = copy.copy(tracker)
@@ -101,7 +102,11 @@ class CredentialFreeMixin:
     """save() stores (and streams to the event broker) a credential-free copy of the tracker."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(scrubbed_tracker(tracker))   # type: ignore[misc]
+        await super().save(scrubbed_tracker(tracker, self.stored_prefix(tracker)))   # type: ignore[misc]
+
+    def stored_prefix(self, tracker: DialogueStateTracker) -> int:
+        """How many of the tracker's first events are known to be stored already (none here)."""
+        return 0
 
 
 class SecretFreeSQLTrackerStore(CredentialFreeMixin, SQLTrackerStore):

@@ -115,7 +115,8 @@ def test_the_configured_tracker_store_is_this_one(endpoints, monkeypatch):
                  "QC_TRACKER_DB_USER", "QC_TRACKER_DB_PASSWORD", "QC_REDIS_HOST", "QC_REDIS_PORT"):
         monkeypatch.setenv(name, "1")
     config = read_endpoint_config(str(ROOT / endpoints), "tracker_store")
-    assert config.type == "bot.tracker_store.SecretFreeSQLTrackerStore"
+    # The caching store (bot/caching_tracker_store.py) is a SecretFreeSQLTrackerStore.
+    assert config.type == "bot.caching_tracker_store.CachingSQLTrackerStore"
     if endpoints == "endpoints.yml":
         config.kwargs["db"] = ":memory:"
         store = create_tracker_store(config, DOMAIN)
