@@ -34,7 +34,7 @@ import itertools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Text
+from typing import Any, Iterator, List, Optional, Text
 
 from rasa.shared.core import events as rasa_events
 from rasa.shared.core.domain import Domain
@@ -56,7 +56,6 @@ class _Kept:
 class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, cache_size: int = 100, **kwargs: Any) -> None:
         self._kept: "OrderedDict[Text, _Kept]" = OrderedDict()
-        self._stored: Dict[Text, int] = {}   # save() to _additional_events(): rows known to be stored
         self.cache_size = int(cache_size)
         super().__init__(domain, **kwargs)
 
@@ -124,19 +123,11 @@ class CachingSQLTrackerStore(SecretFreeSQLTrackerStore):
             return 0
         return n
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        known = self.stored_prefix(tracker)
-        if known:
-            self._stored[tracker.sender_id] = known
-        try:
-            await super().save(tracker)
-        finally:
-            self._stored.pop(tracker.sender_id, None)
-
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
-        # Rasa counts the session's stored rows; the kept tracker already knows how many there are.
-        known = self._stored.pop(tracker.sender_id, None)
-        if known is None:
+        # Rasa counts the session's stored rows; the kept tracker already knows how many there are
+        # (`tracker` is the scrubbed copy, whose stored events are the kept tracker's own objects).
+        known = self.stored_prefix(tracker)
+        if not known:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, known, len(tracker.events))
 

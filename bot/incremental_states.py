@@ -23,13 +23,12 @@ events simply finds none that fits).
 from __future__ import annotations
 
 import copy
+import itertools
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
-import itertools
-
 from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Event, Restarted, SessionStarted,
                                      UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker

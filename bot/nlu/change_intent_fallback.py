@@ -13,9 +13,10 @@ ambiguity rule does not apply; the top intent is kept. Change intents may not be
 
 A change request that names something of ours (a service, tier, plan or account number, found by
 the catalog entity extractor, or says "add-on" or "international plan") is held to
-`change_threshold_with_entity` instead: out-of-scope messages seldom name our catalog. A multi-intent ("cancel_service+add_service") that contains a
-change intent counts as a change, and is no candidate at all unless two services or plans are
-named (when one is, its share goes to the single intents, in proportion).
+`change_threshold_with_entity` instead: out-of-scope messages seldom name our catalog. A
+multi-intent ("cancel_service+add_service") that contains a change intent counts as a change, and
+is no candidate at all unless two services or plans are named (when one is, its share goes to the
+single intents, in proportion).
 
 A retrieval intent (faq) also needs its ResponseSelector to be sure of the topic
 (`retrieval_threshold`): a question the classifier calls "faq" but that matches no topic well is
