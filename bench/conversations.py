@@ -49,11 +49,14 @@ def _ms(seconds: float) -> Optional[int]:
 
 
 # --- the load -------------------------------------------------------------------------------------
-def post_args(url: str, channel: str, sender: str, text: str, token: Optional[str]) -> Dict:
-    """The project's chat channel takes the identity token as a Bearer header (bot/channels/);
-    Rasa's stock REST channel (the baseline) takes it in the message metadata."""
+def post_args(url: str, channel: str, sender: str, text: str, token: Optional[str],
+              account: Optional[str] = None) -> Dict:
+    """The project's chat channel takes the identity token as a Bearer header (bot/channels/) and an
+    agent's looked-up account; Rasa's stock REST channel (the baseline) takes the token in the
+    message metadata."""
     if channel == "quickconnect":
-        return {"url": f"{url}/webhooks/quickconnect/webhook", "json": {"sender": sender, "message": text},
+        body = {"sender": sender, "message": text, **({"account": account} if account else {})}
+        return {"url": f"{url}/webhooks/quickconnect/webhook", "json": body,
                 "headers": {"Authorization": f"Bearer {token}"} if token else {}}
     return {"url": f"{url}/webhooks/rest/webhook",
             "json": {"sender": sender, "message": text, "metadata": {"token": token} if token else {}}}

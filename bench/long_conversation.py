@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import OUT, PIN, train_baseline  # noqa: E402  (installs the bench requirements)
-from bench.conversations import FAILED, account, percentile  # noqa: E402
+from bench.conversations import FAILED, account, percentile, post_args  # noqa: E402
 from bench.stack import AGENT, Stack  # noqa: E402
 import requests  # noqa: E402
 
@@ -93,12 +93,7 @@ def converse(url: str, channel: str, sender: str, token: Optional[str], messages
     http = requests.Session()
     for i, msg in enumerate(messages):
         t0 = time.monotonic()
-        if channel == "quickconnect":
-            body = {"sender": sender, "message": msg["text"], **({"account": msg["account"]} if "account" in msg else {})}
-            args = {"url": f"{url}/webhooks/quickconnect/webhook", "json": body,
-                    "headers": {"Authorization": f"Bearer {token}"} if token else {}}
-        else:
-            args = {"url": f"{url}/webhooks/rest/webhook", "json": {"sender": sender, "message": msg["text"]}}
+        args = post_args(url, channel, sender, msg["text"], token, msg.get("account"))
         try:
             resp = http.post(timeout=timeout, **args)
             payload = resp.json() if resp.status_code == 200 else None
