@@ -97,8 +97,8 @@ class ValidateChangePlanForm(AccountFormValidation):
         if value is None:
             return {"change_when": None}
         plan = tracker.get_slot("plan")
-        if not plan:
-            return {"change_when": value}
+        if not plan or not acting_account(tracker):
+            return {"change_when": value}  # quoted once the plan and (for an agent) the account are known
         shown = tracker.get_slot("quote") or {}
         if shown.get("when") == value and named(shown.get("to_plan")) == plan:
             return {"change_when": value}  # "yes, now" repeats what was quoted: keep the quote and the yes

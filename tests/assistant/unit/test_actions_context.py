@@ -90,6 +90,17 @@ def test_agent_plan_change_without_an_account_keeps_the_plan_until_it_is_named(s
     assert slots_of(run(ValidateChangePlanForm(), dispatcher, tracker, domain))["plan"] == "World Unlimited"
 
 
+def test_agent_plan_change_now_without_an_account_quotes_nothing_until_it_is_named(services, dispatcher, domain):
+    """"caller wants to move to asia pacific saver now": the plan and "now" wait for the account,
+    no quote is asked for account None and nothing is cleared."""
+    tracker = make_tracker("caller wants to move to the asia pacific saver now", "change_plan", metadata=AGENT,
+                           active_loop="change_plan_form", slots={"plan": "Asia Pacific Saver"},
+                           set_this_turn={"change_when": "now"})
+    slots = slots_of(run(ValidateChangePlanForm(), dispatcher, tracker, domain))
+    assert slots["change_when"] == "now" and "quote" not in slots and slots.get("plan", "Asia Pacific Saver")
+    assert texts(dispatcher) == ""
+
+
 def test_yes_to_did_you_mean_takes_the_first_suggestion(services, dispatcher, domain):
     services.get(f"{URL}/customers/QC-1001/subscriptions", json=[])
     tracker = make_tracker("yes", "affirm", active_loop="add_service_form", requested_slot="service",
