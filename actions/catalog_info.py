@@ -60,7 +60,7 @@ class ActionDescribeCatalog(Action):
                 text += "\nTo see the add-ons on your own account, sign in and ask me again."
             dispatcher.utter_message(text=text,
                                      buttons=[{"title": s["name"], "payload": "/ask_catalog" + json.dumps({"service": s["name"]})} for s in offered])
-            return [remember(tracker, "service", [s["name"] for s in offered])]
+            return [remember(tracker, service=[s["name"] for s in offered])]
         for service in chosen:
             dispatcher.utter_message(text=describe(service))
-        return [remember(tracker, "service", [s["name"] for s in chosen])]
+        return [remember(tracker, service=[s["name"] for s in chosen])]

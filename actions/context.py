@@ -17,10 +17,14 @@ def user_turn(tracker: Tracker) -> int:
     return sum(1 for e in tracker.events if e.get("event") == "user")
 
 
-def remember(tracker: Tracker, kind: str, names: List[str]) -> SlotSet:
-    """Record what this reply was about (replaces anything of the same kind discussed before)."""
-    kept = [d for d in (tracker.get_slot("discussed") or []) if d.get("kind") != kind]
-    return SlotSet("discussed", kept + [{"kind": kind, "names": list(dict.fromkeys(names)), "turn": user_turn(tracker)}])
+def remember(tracker: Tracker, **names_by_kind: List[str]) -> SlotSet:
+    """Record what this reply was about, e.g. `remember(tracker, country=[...], plan=[...])`: each kind
+    given with names replaces what was discussed of that kind before; the others are kept. One
+    SlotSet for all kinds, as two would each overwrite the other."""
+    given = {kind: list(dict.fromkeys(names)) for kind, names in names_by_kind.items() if names}
+    kept = [d for d in (tracker.get_slot("discussed") or []) if d.get("kind") not in given]
+    return SlotSet("discussed", kept + [{"kind": kind, "names": names, "turn": user_turn(tracker)}
+                                        for kind, names in given.items()])
 
 
 def referents(tracker: Tracker, kind: str) -> List[str]:

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import catalog
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
-from actions.context import entity_values
+from actions.context import entity_values, remember
 from actions.formatting import bullet, cycle_text, day, money, named
 from actions.identity import acting_account, client_for
 from actions.offload import in_thread
@@ -39,7 +39,9 @@ class ActionAnswerFaq(Action):
                 extra = None  # the fixed answer above still holds; the details can wait
             if extra:
                 dispatcher.utter_message(text=extra)
-        return []
+        # "what is the americas saver plan" then "put me on that plan": what the question named
+        named_here = {kind: entity_values(tracker, kind) for kind in ("plan", "service")}
+        return [remember(tracker, **named_here)] if any(named_here.values()) else []
 
 
 def fees(tracker: Tracker) -> Optional[str]:
@@ -81,7 +83,9 @@ def billing_cycle(tracker: Tracker) -> Optional[str]:
 
 
 def plan_types(tracker: Tracker) -> Optional[str]:
+    """Every plan, or only the ones the question named ("what is the americas saver plan")."""
     plans = catalog.plans(ServicesClient())
+    plans = [p for p in plans if p["name"] in entity_values(tracker, "plan")] or plans
     return "Our plans:\n" + bullet([f"{p['name']} ({p['kind'].replace('_', '-')}): {money(p['monthly_fee'])}/month. "
                                     + " ".join(p.get("restrictions") or []) for p in plans])
 

@@ -168,7 +168,7 @@ class ActionSubmitChangePlan(Action):
         if offer_follow_up:
             dispatcher.utter_message(response="utter_offer_follow_up")
         return [SlotSet("offer_follow_up", offer_follow_up), outcome(lines[0]),
-                remember(tracker, "plan", [named(confirmed.get("to_plan"))])]
+                remember(tracker, plan=[named(confirmed.get("to_plan"))])]
 
 
 @in_thread
@@ -224,6 +224,13 @@ class ActionShowUsage(Action):
         return []
 
 
+def plans_named_by_a_word(words: List[str], plan_names: List[str]) -> List[str]:
+    """"and on the unlimited one?": a word the NLU took for an add-on's tier ("Unlimited") is, in a
+    question about call rates, the plan whose name holds it (World Unlimited), when only one does."""
+    found = [p for w in words for p in plan_names if w.lower() in p.lower().split()]
+    return found if len(set(found)) == 1 else []
+
+
 @in_thread
 class ActionCheckRates(Action):
     def name(self) -> Text:
@@ -235,7 +242,7 @@ class ActionCheckRates(Action):
         plans = entity_values(tracker, "plan")
         if not countries:
             dispatcher.utter_message(text="Which country would you like the calling rates for?")
-            return [remember(tracker, "plan", plans)] if plans else []
+            return [remember(tracker, plan=plans)] if plans else []
         client = ServicesClient()
         for country in dict.fromkeys(countries):
             try:
@@ -250,11 +257,12 @@ class ActionCheckRates(Action):
             if info.get("blocked"):
                 dispatcher.utter_message(text=f"Calls to {where} are restricted: no QuickConnect plan can call it.")
                 continue
+            rates = info.get("rates") or []
+            plans = plans or plans_named_by_a_word(entity_values(tracker, "tier"), [named(r["plan"]) for r in rates])
             rows = [f"{named(r['plan'])}: {money(r['per_minute'])}/min" + (f" ({r['note']})" if r.get("note") else "")
-                    for r in info.get("rates") or [] if not plans or named(r["plan"]) in plans]
+                    for r in rates if not plans or named(r["plan"]) in plans]
             dispatcher.utter_message(text=f"Calling {where} ({info['country'].get('region')}):\n" + bullet(rows))
-        return [SlotSet("country", None), remember(tracker, "country", countries)] + \
-            ([remember(tracker, "plan", plans)] if plans else [])
+        return [SlotSet("country", None), remember(tracker, country=countries, plan=plans)]
 
 
 @in_thread
@@ -294,8 +302,7 @@ class ActionCheckCoverage(Action):
             dispatcher.utter_message(text=exc.message)
         except ServicesUnavailable:
             dispatcher.utter_message(text=services_down())
-        return [SlotSet("country", None)] + ([remember(tracker, "plan", asked_plans)] if asked_plans else []) + \
-            ([remember(tracker, "country", countries)] if countries else [])
+        return [SlotSet("country", None), remember(tracker, plan=asked_plans, country=countries)]
 
 
 MINUTES = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h\b|minutes?|mins?)?", re.I)
@@ -396,4 +403,4 @@ class ActionRecommendPlan(Action):
             text += f"\nThe best fit is {named(best['plan'])}. Would you like to switch?"
             buttons = [{"title": f"Switch to {named(best['plan'])}", "payload": f"switch my plan to {named(best['plan'])}"}]
         dispatcher.utter_message(text=text, buttons=buttons)
-        return reset + ([remember(tracker, "plan", [named(best["plan"])])] if best else [])
+        return reset + ([remember(tracker, plan=[named(best["plan"])])] if best else [])

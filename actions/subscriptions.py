@@ -295,7 +295,7 @@ class _SubmitServiceChange(Action, ABC):
             return []
         done = self.outcome(result, identity(tracker).role == "agent")
         dispatcher.utter_message(text=done)
-        return [outcome(done.splitlines()[0]), remember(tracker, "service", [service])]
+        return [outcome(done.splitlines()[0]), remember(tracker, service=[service])]
 
     def outcome(self, result: Dict, for_agent: bool) -> str:
         sub, quote = result.get("subscription") or {}, result.get("quote") or {}

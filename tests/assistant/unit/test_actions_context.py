@@ -1,12 +1,16 @@
 """The catalog, references back, two requests in one message, things said up front, agents who have
 not named an account yet, and the short turns between requests (services faked at the HTTP layer)."""
+import responses
+
 from actions.catalog import tier_in_text
 from actions.catalog_info import ActionDescribeCatalog
-from actions.plans import ValidateChangePlanForm, ValidateRecommendPlanForm
+from actions.faq import ActionAnswerFaq
+from actions.plans import ActionCheckRates, ValidateChangePlanForm, ValidateRecommendPlanForm
 from actions.requests_queue import ActionSplitRequests, split_requests
 from actions.small_turns import ActionAcknowledge, ActionLastChange
 from actions.subscriptions import ActionAskService, ActionSubmitCancelService, ValidateAddServiceForm, ValidateCancelServiceForm
 from tests.assistant.unit.conftest import CLOUD, STREAMMAX, URL, make_tracker, run, slots_of, subscription, texts, token
+from tests.assistant.unit.test_actions_faq_handoff_fallback import faq_tracker
 from tests.assistant.unit.test_actions_subscriptions import CANCEL_QUOTE
 
 AGENT = {"token": token("agent", "agent-ana")}
@@ -31,6 +35,57 @@ def test_one_service_described_with_tiers_activation_and_terms(services, dispatc
     assert "Basic $9.99/month, Standard $14.99/month, Premium $19.99/month" in reply
     assert "within 24 hours" in reply and "minimum term 12 months" in reply and "$25.00" in reply
     assert slots_of(events)["discussed"][0]["names"] == ["StreamMax TV"]
+
+
+AMERICAS = {"code": "americas_saver", "name": "Americas Saver", "kind": "regional", "monthly_fee": "12.00",
+            "included_minutes": 500, "fair_use_minutes": None, "overage_rate": "0.04", "regions": ["America"],
+            "restrictions": ["500 minutes a cycle to countries in the Americas; beyond that, $0.04 a minute."]}
+WORLD = {"code": "world_unlimited", "name": "World Unlimited", "kind": "unlimited", "monthly_fee": "45.00",
+         "included_minutes": None, "fair_use_minutes": 3000, "overage_rate": None, "regions": None,
+         "restrictions": ["Unlimited calls up to a fair-use limit of 3,000 minutes per billing cycle."]}
+NIGERIA_RATES = {"country": {"code": "NG", "name": "Nigeria", "region": "Africa"}, "blocked": False,
+                 "rates": [{"plan": {"code": "americas_saver", "name": "Americas Saver"}, "per_minute": "0.35"},
+                           {"plan": {"code": "world_unlimited", "name": "World Unlimited"}, "per_minute": "0.00",
+                            "note": "within the fair-use limit"}]}
+
+
+def test_a_named_plan_is_described_from_the_catalog_and_becomes_the_referent(services, dispatcher, domain):
+    services.replace(responses.GET, f"{URL}/catalog/plans", json=[WORLD, AMERICAS])
+    tracker = faq_tracker("faq/plan_types", "tell me about the americas saver plan", metadata={},
+                          entities=[entity("plan", "Americas Saver", 18, 32)])
+    events = run(ActionAnswerFaq(), dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert "Americas Saver (regional): $12.00/month." in reply and "beyond that, $0.04 a minute" in reply
+    assert "World Unlimited" not in reply
+    assert slots_of(events)["discussed"] == [{"kind": "plan", "names": ["Americas Saver"], "turn": 1}]
+
+
+def test_a_plan_question_naming_no_plan_lists_them_all_and_remembers_nothing(services, dispatcher, domain):
+    services.replace(responses.GET, f"{URL}/catalog/plans", json=[WORLD, AMERICAS])
+    events = run(ActionAnswerFaq(), dispatcher, faq_tracker("faq/plan_types", "what plans are there", metadata={}), domain)
+    assert "World Unlimited" in texts(dispatcher) and "Americas Saver" in texts(dispatcher) and events == []
+
+
+def test_rates_remember_the_country_and_the_plan_together(services, dispatcher, domain):
+    """Both are kept: a second SlotSet for the plan used to overwrite the country."""
+    services.get(f"{URL}/catalog/rates", json=NIGERIA_RATES)
+    tracker = make_tracker("how much is it to ring nigeria on americas saver", "check_rates", metadata={},
+                           entities=[entity("country", "Nigeria", 21, 28), entity("plan", "Americas Saver", 32, 46)])
+    events = [e for e in run(ActionCheckRates(), dispatcher, tracker, domain) if e.get("name") == "discussed"]
+    assert len(events) == 1 and {d["kind"]: d["names"] for d in events[0]["value"]} == \
+        {"country": ["Nigeria"], "plan": ["Americas Saver"]}
+    assert "$0.35" in texts(dispatcher) and "World Unlimited" not in texts(dispatcher)
+
+
+def test_and_on_the_unlimited_one_gives_that_plans_rate_for_the_country_just_discussed(services, dispatcher, domain):
+    services.get(f"{URL}/catalog/rates", json=NIGERIA_RATES)
+    tracker = make_tracker("and on the unlimited one?", "check_rates", metadata={},
+                           entities=[entity("tier", "Unlimited", 11, 20)],
+                           slots={"discussed": [{"kind": "country", "names": ["Nigeria"], "turn": 0},
+                                                {"kind": "plan", "names": ["Americas Saver"], "turn": 0}]})
+    run(ActionCheckRates(), dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert "Nigeria" in reply and "World Unlimited: $0.00/min" in reply and "Americas Saver" not in reply
 
 
 def test_cancel_it_after_talking_about_one_service_fills_the_service(services, dispatcher, domain):
