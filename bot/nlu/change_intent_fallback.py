@@ -12,8 +12,10 @@ about what the customer wants, so the group's summed confidence is held to the t
 ambiguity rule does not apply; the top intent is kept. Change intents may not be in a group.
 
 A change request that names something of ours (a service, tier, plan or account number, found by
-the catalog entity extractor, or says "add-on" or "international plan") is held to
-`change_threshold_with_entity` instead: out-of-scope messages seldom name our catalog. A
+the catalog entity extractor, or says "add-on" or "international plan") or refers back to it
+("switch me to it", "that one") is held to `change_threshold_with_entity` instead: out-of-scope
+messages seldom name our catalog, and a reference back is filled from the conversation (or the
+assistant asks which), never guessed, and still quoted for an explicit yes. A
 multi-intent ("cancel_service+add_service") that contains a change intent counts as a change, and
 is no candidate at all unless two services or plans are named (when one is, its share goes to the
 single intents, in proportion).
@@ -49,6 +51,9 @@ INSISTENT = re.compile(r"(?i)(\bright now\b|\bnow\b[!?.]*$|immediately|!{2,}|use
 # what only our catalog is called: an add-on, an international / calling plan (not "subscription"
 # or "plan" alone: the gym has those too)
 OUR_WORDS = re.compile(r"(?i)\badd[\s-]?ons?\b|\b(international|intl|calling|call)\s+plans?\b")
+# a reference back to what was just discussed ("switch me to it", "sign me up for that one"): the
+# actions fill it from the conversation, or ask which when there is nothing to fill it from
+REFERS_BACK = re.compile(r"(?i)\b((to|onto|on|for) it|(that|this|the same|the other) (one|plan|service))\b")
 HANDOFF_MIN_CONFIDENCE = 0.2  # the classifier must itself lean towards a person, not just list it
 
 
@@ -131,10 +136,11 @@ class ChangeIntentFallbackClassifier(FallbackClassifier):
 
     def _change_threshold(self, message: Message) -> float:
         """Lower for a change request that names something of ours (a service, tier, plan or
-        account number, or our own words for them, "one of my add-ons", "my calling plan"): an
-        out-of-scope message seldom does."""
+        account number, or our own words for them, "one of my add-ons", "my calling plan") or
+        refers back to it ("switch me to it"): an out-of-scope message seldom does."""
         named = {e.get("entity") for e in message.get(ENTITIES) or []}
-        if named & set(self.component_config["catalog_entities"]) or OUR_WORDS.search(message.get(TEXT) or ""):
+        text = message.get(TEXT) or ""
+        if named & set(self.component_config["catalog_entities"]) or OUR_WORDS.search(text) or REFERS_BACK.search(text):
             return self.component_config["change_threshold_with_entity"]
         return self.component_config["change_threshold"]
 

@@ -95,6 +95,18 @@ def test_a_change_naming_our_catalog_needs_less_confidence(entity_classifier, en
     assert processed.get("intent")["name"] == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("right, move me onto it now", "change_plan"),            # a reference back: filled from the conversation
+    ("sign me up for that one", "change_plan"),
+    ("ok put me on that plan", "change_plan"),
+    ("change it", "nlu_fallback"),                            # "it" after a verb alone refers to anything
+    ("i want to change", "nlu_fallback"),
+])
+def test_a_change_referring_back_needs_less_confidence(entity_classifier, text, expected):
+    [processed] = entity_classifier.process([named_message("change_plan", 0.7, [], text=text)])
+    assert processed.get("intent")["name"] == expected
+
+
 def test_a_multi_intent_with_a_change_is_held_to_the_change_threshold(entity_classifier):
     [processed] = entity_classifier.process([named_message("cancel_service+add_service", 0.7, [])])
     assert processed.get("intent")["name"] == "nlu_fallback"
