@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import catalog
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
 from actions.context import entity_values, remember
-from actions.formatting import bullet, cycle_text, day, money, named
+from actions.formatting import bullet, cycle_text, day, money, named, plan_summary
 from actions.identity import acting_account, client_for
 from actions.offload import in_thread
 
@@ -86,8 +86,7 @@ def plan_types(tracker: Tracker) -> Optional[str]:
     """Every plan, or only the ones the question named ("what is the americas saver plan")."""
     plans = catalog.plans(ServicesClient())
     plans = [p for p in plans if p["name"] in entity_values(tracker, "plan")] or plans
-    return "Our plans:\n" + bullet([f"{p['name']} ({p['kind'].replace('_', '-')}): {money(p['monthly_fee'])}/month. "
-                                    + " ".join(p.get("restrictions") or []) for p in plans])
+    return "Our plans:\n" + bullet([plan_summary(p) for p in plans])
 
 
 def restrictions(tracker: Tracker) -> Optional[str]:

@@ -101,6 +101,12 @@ def plan_quote_lines(quote: Dict) -> List[str]:
     return lines
 
 
+def plan_summary(plan: Dict) -> str:
+    """A calling plan as the catalog gives it: kind, monthly fee and restrictions, in one line."""
+    return (f"{plan['name']} ({plan['kind'].replace('_', '-')}): {money(plan['monthly_fee'])}/month. "
+            + " ".join(plan.get("restrictions") or [])).rstrip()
+
+
 def bullet(lines: List[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 

@@ -13,7 +13,7 @@ from bot.names import default_matcher
 from actions.api.services import ServicesClient, ServicesRejected, ServicesUnavailable
 from actions.context import entity_values, outcome, referents, remember, the_referent
 from actions.form_validation import AccountFormValidation, accepted_suggestion, free_text
-from actions.formatting import bullet, cycle_text, day, money, named, net_line, points_to_tell
+from actions.formatting import bullet, cycle_text, day, money, named, net_line, plan_summary, points_to_tell
 from actions.identity import acting_account, client_for, identity
 from actions.idempotency import idempotency_key, new_quote_id
 from actions.replies import read_account, services_down, write_failed
@@ -91,6 +91,9 @@ class ValidateChangePlanForm(AccountFormValidation):
         if when and "change_when" not in tracker.slots_to_validate():
             tracker.slots.update(slots)
             slots.update(self.validate_change_when(when, dispatcher, tracker, domain))
+        elif not when:
+            # what the customer would move to, before they choose when (the quote shows it otherwise)
+            dispatcher.utter_message(text=plan_summary(plan))
         return slots
 
     def validate_change_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:

@@ -28,6 +28,18 @@ def test_plan_and_timing_in_one_message_fetch_the_pro_rated_quote(services, disp
     slots = slots_of(run(ValidateChangePlanForm(), dispatcher, tracker, domain))
     assert slots["plan"] == "World Unlimited" and slots["change_when"] == "now"
     assert slots["quote"]["net_adjustment"] == "10.00"
+    assert "World Unlimited (unlimited)" not in texts(dispatcher)  # the quote says it, not a summary
+
+
+def test_a_plan_named_without_timing_is_summarised_before_asking_when(services, dispatcher, domain):
+    """What the customer would move to (fee and restrictions, from the catalog) comes before "now or
+    next cycle?"; nothing is quoted yet."""
+    services.get(f"{URL}/customers/QC-1001/plan", json=CURRENT)
+    tracker = make_tracker("put me on world unlimited", "change_plan", active_loop="change_plan_form",
+                           slots={"account_number": "QC-1001"}, set_this_turn={"plan": "World Unlimited"})
+    slots = slots_of(run(ValidateChangePlanForm(), dispatcher, tracker, domain))
+    assert slots["plan"] == "World Unlimited" and "quote" not in slots
+    assert texts(dispatcher) == "World Unlimited (unlimited): $45.00/month."
 
 
 def test_switching_to_the_current_plan_changes_nothing(services, dispatcher, domain):
