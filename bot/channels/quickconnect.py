@@ -23,6 +23,8 @@ from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
 
 import jwt
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -136,6 +138,23 @@ def conversation_owner(events: List[Dict[str, Any]], secret: str) -> Optional[st
     return None
 
 
+async def start_session_for_another_customer(agent: Any, sender: str, metadata: Dict[str, Any]) -> None:
+    """An agent who opens another customer in the portal starts a new Rasa session before the
+    message is handled: a conversation is about one customer (the dashboard counts one agent
+    conversation per customer, a half-done form for the previous customer ends), and a turn no
+    longer carries every earlier customer's events (an agent keeps the widget open all shift; the
+    tracker store and the action server calls read only the current session)."""
+    account = metadata.get("working_account")
+    if not account:
+        return
+    tracker = await agent.tracker_store.retrieve(sender)
+    last = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None) if tracker else None
+    before = (last.metadata or {}).get("working_account") if last else None
+    if before and before != account:
+        async with agent.lock_store.lock(sender):
+            await agent.execute_action(sender, ACTION_SESSION_START_NAME, CollectingOutputChannel(), None, 1.0)
+
+
 class QuickConnectInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -210,9 +229,11 @@ class QuickConnectInput(InputChannel):
             clean = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
             clean, secrets_found = typed_secrets.mask(clean)
             collector = CollectingOutputChannel()
+            metadata = self.metadata(who, body)
             try:
+                await start_session_for_another_customer(request.app.ctx.agent, sender, metadata)
                 await on_new_message(UserMessage(clean or "?", collector, sender, input_channel=self.name(),
-                                                 metadata=self.metadata(who, body)))
+                                                 metadata=metadata))
             except Exception:  # logged here; the user still gets an answer, never a bare 500
                 logger.exception("handling a message of conversation %s failed", sender[:8])
             # Rasa swallows a failed custom action (the action server down, say) and answers nothing.

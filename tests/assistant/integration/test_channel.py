@@ -80,3 +80,25 @@ def test_too_many_messages_in_a_minute_are_refused_politely(stack):
     chat = Chat(stack)
     statuses = [chat.post("hi").status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30 and statuses[30] == 429
+
+
+def test_an_agent_opening_another_customer_starts_a_new_conversation(stack, agent_token):
+    """The agent quotes a cancellation for QC-1002, then opens QC-1003 in the portal and says "yes":
+    a new session began with the new customer, so the quote for QC-1002 is not confirmed by it and
+    the tracker store holds a session per customer (what the dashboard counts)."""
+    import sqlite3
+    chat = Chat(stack, agent_token)
+    billing_before = stack.get("/customers/QC-1002/billing", agent_token)
+    assert "Visual Voicemail" in chat.say("customer wants to cancel visual voicemail", account="QC-1002")
+    reply = chat.say("yes", account="QC-1003")
+    assert "cancelled" not in reply.lower() and "Visual Voicemail" not in reply
+    assert stack.get("/customers/QC-1002/billing", agent_token) == billing_before
+    assert any(s["service"]["code"] == "visual_voicemail" and s["status"] == "active"
+               for s in stack.get("/customers/QC-1002/subscriptions", agent_token))
+    assert "World Unlimited" in chat.say("what plan are they on", account="QC-1003")  # the new customer's
+    with sqlite3.connect(stack.workdir / "tracker.db") as db:
+        kinds = [r[0] for r in db.execute("select type_name from events where sender_id = ? order by id",
+                                          (chat.sender,))]
+    assert kinds.count("session_started") == 2
+    first_of_second = kinds.index("session_started", kinds.index("session_started") + 1)
+    assert "user" in kinds[:first_of_second] and "user" in kinds[first_of_second:]
