@@ -1,6 +1,7 @@
 """The assistant's conversations as the support dashboard counts them.
 
-A conversation is one Rasa session (a new one starts after the session expiry) with at least one
+A conversation is one Rasa session (a new one starts after the session expiry, and when an agent
+opens another customer in the portal: bot/channels/quickconnect.py) with at least one
 user message. It is "agent_widget" when an agent's token spoke in it, otherwise "chat" (customers
 and visitors). It is contained when the assistant never handed it to a person.
 """
