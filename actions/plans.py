@@ -195,7 +195,18 @@ class ActionShowPlan(Action):
             text += "\nRecent billing:\n" + bullet([f"{day(e.get('date'))}: {e.get('description')} {money(e.get('amount'))}"
                                                      for e in history])
         dispatcher.utter_message(text=text)
-        return []
+        # "what is the europe saver plan" / "am i on europe saver": another plan named is described
+        # too, and becomes what "put me on that plan" refers to
+        others = [n for n in entity_values(tracker, "plan") if n != named(plan)]
+        if not others:
+            return []
+        try:
+            described = [p for p in catalog.plans(ServicesClient()) if p["name"] in others]
+        except ServicesUnavailable:
+            return []  # their own plan is answered; the other can wait
+        for other in described:
+            dispatcher.utter_message(text=f"You're not on {other['name']}. " + plan_summary(other))
+        return [remember(tracker, plan=[p["name"] for p in described])] if described else []
 
 
 def usage_line(usage: Dict) -> str:

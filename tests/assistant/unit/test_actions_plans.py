@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.follow_ups import ActionSubmitFollowUp, parse_when
-from actions.plans import (ActionCheckRates, ActionRecommendPlan, ActionShowUsage, ActionSubmitChangePlan,
-                           ValidateChangePlanForm, ValidateRecommendPlanForm)
+from actions.plans import (ActionCheckRates, ActionRecommendPlan, ActionShowPlan, ActionShowUsage,
+                           ActionSubmitChangePlan, ValidateChangePlanForm, ValidateRecommendPlanForm)
 from tests.assistant.unit.conftest import URL, make_tracker, run, slots_of, texts
 
 PLAN_QUOTE = {"from_plan": {"code": "europe_saver", "name": "Europe Saver", "monthly_fee": "15.00"},
@@ -120,8 +120,27 @@ def test_follow_up_is_booked_only_after_yes(services, dispatcher, domain):
     assert "Booked: a follow-up call for QC-1001 on Fri 27 Nov at 15:00 UTC" in texts(dispatcher)
 
 
+def test_another_plan_named_with_the_own_plan_is_described_and_remembered(services, dispatcher, domain):
+    """"what is the world unlimited plan" taken for show_plan: the customer's own plan, then World
+    Unlimited from the catalog, which "put me on that plan" then means."""
+    services.get(f"{URL}/customers/QC-1001/plan", json=CURRENT)
+    tracker = make_tracker("what is the world unlimited plan", "show_plan", slots={"account_number": "QC-1001"},
+                           entities=[{"entity": "plan", "value": "World Unlimited"}])
+    events = run(ActionShowPlan(), dispatcher, tracker, domain)
+    assert "Plan: Europe Saver at $15.00/month" in texts(dispatcher)
+    assert "You're not on World Unlimited. World Unlimited (unlimited): $45.00/month." in texts(dispatcher)
+    assert slots_of(events)["discussed"] == [{"kind": "plan", "names": ["World Unlimited"], "turn": 1}]
+
+
+def test_the_own_plan_named_is_not_described_twice(services, dispatcher, domain):
+    services.get(f"{URL}/customers/QC-1001/plan", json=CURRENT)
+    tracker = make_tracker("am i on europe saver", "show_plan", slots={"account_number": "QC-1001"},
+                           entities=[{"entity": "plan", "value": "Europe Saver"}])
+    assert run(ActionShowPlan(), dispatcher, tracker, domain) == []
+    assert "You're not on" not in texts(dispatcher) and len(dispatcher.messages) == 1
+
+
 def test_account_reads_explain_failures_and_anonymous_users_are_asked_for_an_account(services, dispatcher, domain):
-    from actions.plans import ActionShowPlan
     services.get(f"{URL}/customers/QC-1001/plan", status=503, body="down")
     run(ActionShowPlan(), dispatcher, make_tracker("my plan", "show_plan", slots={"account_number": "QC-1001"}), domain)
     assert "haven't changed anything" in texts(dispatcher)
