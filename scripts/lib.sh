@@ -72,6 +72,8 @@ setup_services() {
 
 setup_bot() {
   make_venv "$VENV_BOT" "$(find_python310)" "$ROOT/requirements/bot.txt"
+  "$VENV_BOT/bin/python" -m pip install -q --no-deps -r "$ROOT/requirements/bot-no-deps.txt" \
+    || die "pip install failed for requirements/bot-no-deps.txt"
 }
 
 # wait_http URL SECONDS NAME : poll until the URL answers 2xx, or fail with the log to read.

@@ -37,3 +37,14 @@ def test_trains_and_ranks(classifier):
     [processed] = classifier.process([message([0, 2, 2])])
     assert processed.get("intent")["name"] == "thank"
     assert [r["name"] for r in processed.get("intent_ranking")] == ["thank", "greet"]
+
+
+def test_a_sentence_embedding_is_appended_at_its_weight(tmp_path):
+    config = {**ScaledLogisticRegressionClassifier.get_default_config(), "dense_weight": 0.5}
+    classifier = ScaledLogisticRegressionClassifier(config, "clf", LocalModelStorage(tmp_path), Resource("clf"))
+    m = message([3, 0, 1])
+    m.add_features(Features(np.array([[0.6, -0.8]]), "sentence", "text", "SentenceEmbeddingFeaturizer"))
+    [row] = classifier._create_X([m]).toarray()
+    counts = np.log1p([3, 0, 1])
+    # The counts keep their own unit scale; the (unit) embedding follows, negative values intact.
+    assert np.allclose(row, [*(counts / np.linalg.norm(counts)), 0.3, -0.4])
