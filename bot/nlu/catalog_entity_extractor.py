@@ -90,6 +90,11 @@ class CatalogEntityExtractor(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CatalogEntityExtractor":
+        return cls.from_config(config)
+
+    @classmethod
+    def from_config(cls, config: Dict[Text, Any]) -> "CatalogEntityExtractor":
+        """An extractor outside a Rasa graph too (the sentence-embedding featurizer uses one)."""
         config = {**cls.get_default_config(), **config}
         cls._check_fresh(config)
         return cls(config, cls._make_matcher(config))

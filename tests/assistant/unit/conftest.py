@@ -2,6 +2,7 @@
 services' HTTP layer replaced by `responses` (the only thing mocked)."""
 import asyncio
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -9,6 +10,10 @@ import jwt
 import pytest
 import responses
 import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -96,3 +101,22 @@ def texts(dispatcher: CollectingDispatcher) -> str:
 
 def slots_of(events: List[Dict]) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture(scope="module")
+def graph_env(tmp_path_factory):
+    """A model storage and execution context for building Rasa components outside a graph."""
+    storage = LocalModelStorage.create(tmp_path_factory.mktemp("model_storage"))
+    context = ExecutionContext(GraphSchema({}), uuid.uuid4().hex)
+    return storage, context
+
+
+def make_spacy_nlp(model_dir, graph_env, case_sensitive=True):
+    """Rasa's SpacyNLP on the project's spaCy pipeline at model_dir."""
+    storage, context = graph_env
+    return SpacyNLP.create(
+        {"model": str(model_dir), "case_sensitive": case_sensitive},
+        storage,
+        Resource("spacy_nlp"),
+        context,
+    )

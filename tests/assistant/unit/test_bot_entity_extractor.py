@@ -1,37 +1,16 @@
 """CatalogEntityExtractor end to end through Rasa's own SpacyNLP and SpacyTokenizer."""
-import uuid
 
 import pytest
 
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
-from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.catalog_entity_extractor import CatalogEntityExtractor
 
-from tests.assistant.unit.conftest import CATALOG
-
-
-@pytest.fixture(scope="module")
-def graph_env(tmp_path_factory):
-    storage = LocalModelStorage.create(tmp_path_factory.mktemp("model_storage"))
-    context = ExecutionContext(GraphSchema({}), uuid.uuid4().hex)
-    return storage, context
-
-
-def make_spacy_nlp(model_dir, graph_env, case_sensitive=True):
-    storage, context = graph_env
-    return SpacyNLP.create(
-        {"model": str(model_dir), "case_sensitive": case_sensitive},
-        storage,
-        Resource("spacy_nlp"),
-        context,
-    )
+from tests.assistant.unit.conftest import CATALOG, make_spacy_nlp
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.sentence_embedding_featurizer import SentenceEmbeddingFeaturizer
 from bot.nlu.sentence_encoder import SentenceEncoder
 
+from tests.assistant.unit.conftest import CATALOG, make_spacy_nlp
+
 
 @pytest.fixture(scope="module")
 def encoder():
@@ -48,3 +50,19 @@ def test_featurizer_adds_one_sentence_feature_to_messages_with_text():
     assert (feature.type, feature.attribute, feature.origin) == ("sentence", "text", "sentence_embedding")
     assert feature.features.shape == (1, 384)
     assert empty.get_dense_features("text") == (None, None)
+
+
+@pytest.mark.parametrize("text,embedded", [
+    ("cancle my famly locater", "cancle my Family Locator"),
+    ("cancle my clowd bakup", "cancle my clowd Cloud Backup"),  # the extractor resolves "bakup" alone
+    ("rates to germny and the uk", "rates to Germany and the United Kingdom"),
+    ("put me on europ saver", "put me on Europe Saver"),
+    ("tier up my streammax to premium", "tier up my StreamMax TV to premium"),  # tiers stay as typed
+    ("hello there", "hello there"),
+])
+def test_names_are_embedded_canonically(text, embedded, model_dir, graph_env):
+    featurizer = SentenceEmbeddingFeaturizer({**SentenceEmbeddingFeaturizer.get_default_config(),
+                                              "catalog": str(CATALOG), "spacy_model": str(model_dir)}, "node")
+    spacy_nlp = make_spacy_nlp(model_dir, graph_env)
+    [message] = spacy_nlp.process([Message(data={"text": text})], spacy_nlp.provide())
+    assert featurizer.text_to_embed(message) == embedded
