@@ -6,15 +6,16 @@ sentence embedding trained on a billion sentence pairs puts such paraphrases nea
 Only a sentence feature is added (no per-token sequence): the classifiers that read it use
 sentence features only, and the ResponseSelector is configured not to read it.
 
-The model knows English, not our misspellings of our names: "cancle my clowd bakup" embeds as
-something out of scope. So the text embedded has each service, plan and country name the catalog
-entity extractor finds (the same extractor, typos included, on the same spaCy doc) written as its
-canonical name: "cancle my Cloud Backup". Training lines get the same treatment, from their own
-spaCy docs, so training and prediction see the same kind of text.
+The model knows English, not our misspellings of our names: "cancle my clowd bakup" embedded as
+it is looks out of scope. So the text embedded has each service, plan and country name the
+catalog entity extractor finds (the same extractor, typos included, on the same spaCy doc) written
+as its canonical name: "cancle my famly locater" is embedded as "cancle my Family Locator".
+Training lines get the same treatment, from their own spaCy docs, so training and prediction see
+the same kind of text.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -22,7 +23,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 

